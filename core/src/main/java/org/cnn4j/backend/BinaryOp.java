@@ -1,0 +1,4 @@
+package org.cnn4j.backend;
+
+/** Elementwise binary operations with NumPy broadcasting. */
+public enum BinaryOp { ADD, SUB, MUL, DIV }
