@@ -14,7 +14,7 @@ final class CpuActivation {
             switch (act) {
                 case RELU -> {
                     for (int i = from; i < to; i++) {
-                        y[i] = x[i] > 0f ? x[i] : 0f;
+                        y[i] = Math.max(x[i], 0f); // branch-free; keeps NaN as torch.relu does
                     }
                 }
                 case LEAKY_RELU -> {
