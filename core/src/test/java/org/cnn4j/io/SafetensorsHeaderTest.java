@@ -104,6 +104,12 @@ class SafetensorsHeaderTest {
     }
 
     @Test
+    void rejectsDeeplyNestedJsonWithoutStackOverflow() throws IOException {
+        String deep = "{\"a\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        assertRejected(deep, 0, "header is not valid JSON");
+    }
+
+    @Test
     void rejectsHeaderThatIsNotAnObject() throws IOException {
         assertRejected("[1, 2]", 0, "header must be a JSON object", "array");
     }
