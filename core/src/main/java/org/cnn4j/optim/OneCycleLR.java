@@ -27,6 +27,10 @@ public final class OneCycleLR implements LrSchedule {
         this.initialLr = maxLr / divFactor;
         this.minLr = initialLr / finalDivFactor;
         this.warmupEnd = pctStart * totalSteps - 1;
+        if (warmupEnd <= 0 || warmupEnd >= totalSteps - 1) {
+            throw new IllegalArgumentException("OneCycleLR: pctStart " + pctStart + " of " + totalSteps
+                    + " steps leaves an empty warm-up or annealing phase");
+        }
     }
 
     @Override
