@@ -3,8 +3,8 @@ package org.cnn4j.cpu;
 /**
  * Row-major single-precision GEMM. The fast path packs cache-sized blocks of op(A) (scaled by alpha) and op(B)
  * into per-thread buffers, so every transpose combination runs the same unit-stride micro-kernel, and splits C
- * into tiles that run in parallel. The micro-kernel updates two rows of C with four k-steps per pass over a
- * row of B, a loop shape HotSpot's auto-vectoriser turns into SIMD code.
+ * into tiles that run in parallel. The micro-kernel updates two rows of C with four k-steps per pass over
+ * packed rows of B, a loop shape HotSpot's auto-vectoriser turns into SIMD code.
  */
 final class CpuGemm {
     /** Rows of C per tile. */
@@ -14,8 +14,15 @@ final class CpuGemm {
     /** Depth of one packed block; a block of B (KC x NC floats) stays in L2. */
     static final int KC = 256;
 
-    private static final CpuScratch PACK_A = new CpuScratch();
-    private static final CpuScratch PACK_B = new CpuScratch();
+    /** Per-thread packing buffers and accumulator rows, fixed size, allocated once per thread. */
+    private static final class Workspace {
+        final float[] packedA = new float[MC * KC];
+        final float[][] packedB = new float[KC][NC];
+        final float[] acc0 = new float[NC];
+        final float[] acc1 = new float[NC];
+    }
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private CpuGemm() {
     }
@@ -45,13 +52,12 @@ final class CpuGemm {
         if (k == 0 || alpha == 0f) {
             return;
         }
-        float[] pa = PACK_A.get(MC * KC);
-        float[] pb = PACK_B.get(KC * NC);
+        Workspace ws = WORKSPACE.get();
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
-            packA(transA, m, k, alpha, a, aOff, i0, mc, p0, kc, pa);
-            packB(transB, n, k, b, bOff, p0, kc, j0, nc, pb);
-            kernel(pa, pb, c, cOff + i0 * n + j0, n, mc, nc, kc);
+            packA(transA, m, k, alpha, a, aOff, i0, mc, p0, kc, ws.packedA);
+            packB(transB, n, k, b, bOff, p0, kc, j0, nc, ws.packedB);
+            kernel(ws.packedA, ws.packedB, ws.acc0, ws.acc1, c, cOff + i0 * n + j0, n, mc, nc, kc);
         }
     }
 
@@ -90,59 +96,73 @@ final class CpuGemm {
         }
     }
 
-    /** pb[p*nc + j] = op(B)[p0+p, j0+j]. */
+    /** pb[p][j] = op(B)[p0+p, j0+j]. */
     private static void packB(boolean transB, int n, int k, float[] b, int bOff, int p0, int kc, int j0, int nc,
-                              float[] pb) {
+                              float[][] pb) {
         if (transB) { // B is stored n x k: read rows of B (unit stride) and scatter into columns of pb
             for (int j = 0; j < nc; j++) {
                 int src = bOff + (j0 + j) * k + p0;
                 for (int p = 0; p < kc; p++) {
-                    pb[p * nc + j] = b[src + p];
+                    pb[p][j] = b[src + p];
                 }
             }
         } else {
             for (int p = 0; p < kc; p++) {
-                System.arraycopy(b, bOff + (p0 + p) * n + j0, pb, p * nc, nc);
+                System.arraycopy(b, bOff + (p0 + p) * n + j0, pb[p], 0, nc);
             }
         }
     }
 
-    /** C[i, j] += sum_p pa[i, p] * pb[p, j] for an mc x nc block of C with row stride ldc. */
-    private static void kernel(float[] pa, float[] pb, float[] c, int cOff, int ldc, int mc, int nc, int kc) {
+    /**
+     * C[i, j] += sum_p pa[i, p] * pb[p][j] for an mc x nc block of C with row stride ldc. Rows of C are copied
+     * into the accumulators and back because HotSpot (17) vectorises the inner loop only when every array in it
+     * is indexed by the same expression; the packed B rows are separate arrays for the same reason.
+     */
+    private static void kernel(float[] pa, float[][] pb, float[] acc0, float[] acc1, float[] c, int cOff, int ldc,
+                               int mc, int nc, int kc) {
         int i = 0;
         for (; i + 2 <= mc; i += 2) {
             int c0 = cOff + i * ldc, c1 = c0 + ldc;
+            System.arraycopy(c, c0, acc0, 0, nc);
+            System.arraycopy(c, c1, acc1, 0, nc);
             int r0 = i * kc, r1 = r0 + kc;
             int p = 0;
             for (; p + 4 <= kc; p += 4) {
-                float a0 = pa[r0 + p], a1 = pa[r0 + p + 1], a2 = pa[r0 + p + 2], a3 = pa[r0 + p + 3];
-                float e0 = pa[r1 + p], e1 = pa[r1 + p + 1], e2 = pa[r1 + p + 2], e3 = pa[r1 + p + 3];
-                int b0 = p * nc, b1 = b0 + nc, b2 = b1 + nc, b3 = b2 + nc;
-                for (int j = 0; j < nc; j++) {
-                    float x0 = pb[b0 + j], x1 = pb[b1 + j], x2 = pb[b2 + j], x3 = pb[b3 + j];
-                    c[c0 + j] += a0 * x0 + a1 * x1 + a2 * x2 + a3 * x3;
-                    c[c1 + j] += e0 * x0 + e1 * x1 + e2 * x2 + e3 * x3;
-                }
+                rank4(pb[p], pb[p + 1], pb[p + 2], pb[p + 3], pa[r0 + p], pa[r0 + p + 1], pa[r0 + p + 2],
+                        pa[r0 + p + 3], pa[r1 + p], pa[r1 + p + 1], pa[r1 + p + 2], pa[r1 + p + 3], acc0, acc1, nc);
             }
             for (; p < kc; p++) {
                 float a0 = pa[r0 + p], e0 = pa[r1 + p];
-                int b0 = p * nc;
+                float[] b = pb[p];
                 for (int j = 0; j < nc; j++) {
-                    float x0 = pb[b0 + j];
-                    c[c0 + j] += a0 * x0;
-                    c[c1 + j] += e0 * x0;
+                    acc0[j] += a0 * b[j];
+                    acc1[j] += e0 * b[j];
                 }
             }
+            System.arraycopy(acc0, 0, c, c0, nc);
+            System.arraycopy(acc1, 0, c, c1, nc);
         }
         if (i < mc) { // odd last row
             int c0 = cOff + i * ldc, r0 = i * kc;
+            System.arraycopy(c, c0, acc0, 0, nc);
             for (int p = 0; p < kc; p++) {
                 float a0 = pa[r0 + p];
-                int b0 = p * nc;
+                float[] b = pb[p];
                 for (int j = 0; j < nc; j++) {
-                    c[c0 + j] += a0 * pb[b0 + j];
+                    acc0[j] += a0 * b[j];
                 }
             }
+            System.arraycopy(acc0, 0, c, c0, nc);
+        }
+    }
+
+    /** Two rows of C += (their four A values) x (four packed rows of B). */
+    private static void rank4(float[] b0, float[] b1, float[] b2, float[] b3, float a0, float a1, float a2,
+                              float a3, float e0, float e1, float e2, float e3, float[] acc0, float[] acc1, int nc) {
+        for (int j = 0; j < nc; j++) {
+            float x0 = b0[j], x1 = b1[j], x2 = b2[j], x3 = b3[j];
+            acc0[j] += a0 * x0 + a1 * x1 + a2 * x2 + a3 * x3;
+            acc1[j] += e0 * x0 + e1 * x1 + e2 * x2 + e3 * x3;
         }
     }
 
