@@ -111,7 +111,6 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config = resumed == null ? configFromOptions() : resumedConfig(resumed.config());
         Path outDir = prepareOut();
         Backend backend = Backends.get(backendName);
-        System.out.println("backend: " + backend.name() + " (" + backend.description() + ")");
         TrainingData td = TrainingData.load(config.dataset(), data, download, config.limitTrain(), config.limitTest(),
                 config.augment(), imageSize);
         System.out.println("data: " + td.description());
