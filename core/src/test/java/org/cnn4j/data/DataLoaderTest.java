@@ -165,11 +165,14 @@ class DataLoaderTest {
         epoch.next();
         Thread thread = epoch.thread();
         assertTrue(thread.isDaemon());
-        // the producer blocks once 2 batches wait in the queue and a third is built
-        for (int i = 0; i < 10_000 && thread.getState() != Thread.State.WAITING; i++) {
+        // with no consumer taking, the producer can only park in put() on a full queue: 2 batches wait
+        // there and a third, already built, waits to be queued
+        for (int i = 0; i < 10_000 && !(epoch.queued() == DataLoader.PREFETCH
+                && thread.getState() == Thread.State.WAITING); i++) {
             Thread.sleep(1);
         }
         assertEquals(Thread.State.WAITING, thread.getState());
+        assertEquals(DataLoader.PREFETCH, epoch.queued());
         assertEquals(40, reads.get(), "1 taken + 2 queued + 1 waiting to be queued");
         loader.close();
         assertFalse(thread.isAlive());
