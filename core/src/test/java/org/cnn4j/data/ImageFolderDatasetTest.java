@@ -92,6 +92,20 @@ class ImageFolderDatasetTest {
     }
 
     @Test
+    void imagesOfDifferentSizesBatchAfterResizeAndCenterCrop() throws Exception {
+        writeRgb(root.resolve("a/wide.png"));          // 2x3
+        writeGray(root.resolve("b/square.png"), 10);   // 2x2
+        ImageFolderDataset ds = ImageFolderDataset.open(root, ColorMode.RGB);
+        try (DataLoader loader = new DataLoader(ds, 2, false, 0, false, new Compose(new Resize(4), new CenterCrop(4)));
+             DataLoader.Epoch epoch = loader.epoch(0)) {
+            Batch batch = epoch.next();
+            assertArrayEquals(new int[] {2, 3, 4, 4}, batch.dims());
+            assertArrayEquals(new int[] {0, 1}, batch.labels());
+            assertEquals(10f, batch.data()[48], 1e-6f, "top-left of the upscaled gray image");
+        }
+    }
+
+    @Test
     void emptyFoldersAreRefused() throws Exception {
         DataFormatException e = assertThrows(DataFormatException.class,
                 () -> ImageFolderDataset.open(root, ColorMode.RGB));
