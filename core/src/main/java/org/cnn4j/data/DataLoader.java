@@ -232,6 +232,11 @@ public final class DataLoader implements AutoCloseable {
             }
         }
 
+        /** Batches waiting in the queue (for tests). */
+        int queued() {
+            return queue.size();
+        }
+
         /** The background thread (for tests). */
         Thread thread() {
             return thread;
