@@ -93,6 +93,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from a checkpoint (last.safetensors of an earlier run)")
     Path resume;
 
+    @Option(names = "--stop-after", defaultValue = "0", description = "end this invocation after N epochs (continue later with --resume)")
+    int stopAfter;
+
     @Option(names = "--limit-train", defaultValue = "0", description = "use only the first N training images")
     int limitTrain;
 
@@ -156,6 +159,11 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 summary(config, td, backend, net, history, best, last).write(outDir);
                 CurvesPlot.write(outDir.resolve("curves.png"), config.model() + " on " + td.name(), history);
+                if (stopAfter > 0 && epoch + 1 - start >= stopAfter && epoch + 1 < config.epochs()) {
+                    System.out.println("stopping after " + stopAfter + " epoch(s) as asked; continue with --resume "
+                            + outDir.resolve("last.safetensors"));
+                    break;
+                }
                 if (patience > 0 && sinceBest >= patience) {
                     System.out.println("early stopping: no better test accuracy for " + patience + " epochs");
                     break;
