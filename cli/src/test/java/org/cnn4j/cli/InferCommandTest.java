@@ -41,7 +41,8 @@ class InferCommandTest {
             Init.manualSeed(3);
             try (Module m = ModelRegistry.create("fmnist_cnn", ModelOptions.DEFAULTS)) {
                 // non-trivial running statistics, so eval mode differs from train mode
-                m.stateDict().get("features.1.running_var").backend().fill(m.stateDict().get("features.1.running_var"), 2f);
+                Tensor runningVar = m.stateDict().get("features.1.running_var");
+                runningVar.backend().fill(runningVar, 2f);
                 Safetensors.save(weights, m.stateDict(), Map.of());
                 Tensor x = Tensor.randn(cpu(), Shape.of(2, 1, 28, 28), new Random(5));
                 Safetensors.save(in, Map.of("input", x), Map.of());
