@@ -1,0 +1,364 @@
+// cnn4j custom CUDA kernels. Compiled to PTX by tools/cuda/build-ptx.sh and shipped as the resource
+// org/cnn4j/cuda/kernels.ptx; the Java side (CudaKernels) launches them by name. Every kernel is
+// extern "C" so its PTX name is the name written here. Formulas mirror the Backend javadoc and the
+// CPU reference kernels; indices are 64-bit so tensors up to 2^31-1 elements are safe.
+#include <stdint.h>
+
+#define MAX_RANK 8
+#define IDX ((long long)blockIdx.x * blockDim.x + threadIdx.x)
+
+// ---- broadcast / reduction geometry passed by value (96 + 4 bytes) ----
+struct Geometry {
+    int rank;
+    int outDims[MAX_RANK];
+    int aStrides[MAX_RANK];   // 0 where a is broadcast along that axis
+    int bStrides[MAX_RANK];
+};
+
+__device__ __forceinline__ float apply_binary(int op, float a, float b) {
+    switch (op) {
+        case 0: return a + b;
+        case 1: return a - b;
+        case 2: return a * b;
+        default: return a / b;
+    }
+}
+
+extern "C" __global__ void binary_same(int op, const float* a, const float* b, float* out, long long n) {
+    long long i = IDX;
+    if (i < n) out[i] = apply_binary(op, a[i], b[i]);
+}
+
+extern "C" __global__ void binary_bcast(int op, const float* a, const float* b, float* out, long long n,
+                                        Geometry g) {
+    long long i = IDX;
+    if (i >= n) return;
+    long long rem = i, ai = 0, bi = 0;
+    for (int d = g.rank - 1; d >= 0; d--) {
+        long long c = rem % g.outDims[d];
+        rem /= g.outDims[d];
+        ai += c * g.aStrides[d];
+        bi += c * g.bStrides[d];
+    }
+    out[i] = apply_binary(op, a[ai], b[bi]);
+}
+
+// UnaryOp order: NEG, EXP, LOG, SQRT, SQUARE, ABS, SIGN
+extern "C" __global__ void unary_op(int op, const float* x, float* out, long long n) {
+    long long i = IDX;
+    if (i >= n) return;
+    float v = x[i];
+    float r;
+    switch (op) {
+        case 0: r = -v; break;
+        case 1: r = expf(v); break;
+        case 2: r = logf(v); break;
+        case 3: r = sqrtf(v); break;
+        case 4: r = v * v; break;
+        case 5: r = fabsf(v); break;
+        default: r = v > 0.f ? 1.f : (v < 0.f ? -1.f : (v == 0.f ? 0.f : v)); break;  // NaN stays NaN
+    }
+    out[i] = r;
+}
+
+// ScalarOp order: ADD, MUL, POW, RSUB, RDIV
+extern "C" __global__ void scalar_op(int op, const float* x, float s, float* out, long long n) {
+    long long i = IDX;
+    if (i >= n) return;
+    float v = x[i];
+    float r;
+    switch (op) {
+        case 0: r = v + s; break;
+        case 1: r = v * s; break;
+        case 2: r = powf(v, s); break;
+        case 3: r = s - v; break;
+        default: r = s / v; break;
+    }
+    out[i] = r;
+}
+
+// One block per destination element; dims/aStrides of g describe src: g.outDims = src dims,
+// g.aStrides[d] = 1 where dst keeps axis d, 0 where it is summed. Deterministic tree reduction.
+extern "C" __global__ void reduce_sum_to(const float* src, float* dst, int dstNumel, Geometry g) {
+    __shared__ float partial[256];
+    int j = blockIdx.x;
+    if (j >= dstNumel) return;
+    // decompose j over kept axes (row-major), building the base offset in src
+    long long srcStride[MAX_RANK];
+    long long s = 1;
+    for (int d = g.rank - 1; d >= 0; d--) { srcStride[d] = s; s *= g.outDims[d]; }
+    long long rem = j, base = 0, reduced = 1;
+    for (int d = g.rank - 1; d >= 0; d--) {
+        if (g.aStrides[d]) { base += (rem % g.outDims[d]) * srcStride[d]; rem /= g.outDims[d]; }
+        else reduced *= g.outDims[d];
+    }
+    float acc = 0.f;
+    for (long long r = threadIdx.x; r < reduced; r += blockDim.x) {
+        long long q = r, off = base;
+        for (int d = g.rank - 1; d >= 0; d--) {
+            if (!g.aStrides[d]) { off += (q % g.outDims[d]) * srcStride[d]; q /= g.outDims[d]; }
+        }
+        acc += src[off];
+    }
+    partial[threadIdx.x] = acc;
+    __syncthreads();
+    for (int w = blockDim.x / 2; w > 0; w >>= 1) {
+        if (threadIdx.x < w) partial[threadIdx.x] += partial[threadIdx.x + w];
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) dst[j] = partial[0];
+}
+
+extern "C" __global__ void copy_along_axis(const float* src, float* dst, long long outer, int srcAxis,
+                                           int dstAxis, int srcStart, int dstStart, int length, long long inner) {
+    long long i = IDX;
+    long long n = outer * length * inner;
+    if (i >= n) return;
+    long long in = i % inner;
+    long long a = (i / inner) % length;
+    long long o = i / (inner * length);
+    dst[(o * dstAxis + dstStart + a) * inner + in] = src[(o * srcAxis + srcStart + a) * inner + in];
+}
+
+// ---- activations not in cuDNN ----
+extern "C" __global__ void leaky_relu_fwd(const float* x, float* y, float alpha, long long n) {
+    long long i = IDX;
+    if (i < n) { float v = x[i]; y[i] = v > 0.f ? v : v * alpha; }
+}
+
+extern "C" __global__ void leaky_relu_bwd(const float* x, const float* dy, float* dx, float alpha, long long n) {
+    long long i = IDX;
+    if (i < n) dx[i] = x[i] > 0.f ? dy[i] : dy[i] * alpha;
+}
+
+// exact GELU: x * Phi(x), Phi(x) = 0.5 * (1 + erf(x / sqrt(2)))
+extern "C" __global__ void gelu_fwd(const float* x, float* y, long long n) {
+    long long i = IDX;
+    if (i < n) { float v = x[i]; y[i] = 0.5f * v * (1.f + erff(v * 0.70710678118654752f)); }
+}
+
+extern "C" __global__ void gelu_bwd(const float* x, const float* dy, float* dx, long long n) {
+    long long i = IDX;
+    if (i >= n) return;
+    float v = x[i];
+    float cdf = 0.5f * (1.f + erff(v * 0.70710678118654752f));
+    float pdf = 0.39894228040143268f * expf(-0.5f * v * v);
+    dx[i] = dy[i] * (cdf + v * pdf);
+}
+
+// ---- pooling with PyTorch's exact window rules (ceil mode, padding, include/exclude pad) ----
+struct Pool {
+    int n, c, h, w, p, q;     // input N,C,H,W and output P,Q
+    int kh, kw, sh, sw, ph, pw;
+    int countIncludePad;
+};
+
+__device__ __forceinline__ float avg_divisor(const Pool& s, int hs, int ws) {
+    int he = min(hs + s.kh, s.h + s.ph), we = min(ws + s.kw, s.w + s.pw);
+    int poolSize = (he - hs) * (we - ws);
+    if (s.countIncludePad) return (float) poolSize;
+    int h0 = max(hs, 0), w0 = max(ws, 0);
+    he = min(he, s.h); we = min(we, s.w);
+    return (float) ((he - h0) * (we - w0));
+}
+
+extern "C" __global__ void max_pool_fwd(const float* x, float* y, Pool s) {
+    long long i = IDX;
+    long long total = (long long) s.n * s.c * s.p * s.q;
+    if (i >= total) return;
+    int oq = i % s.q, op = (i / s.q) % s.p;
+    long long plane = i / ((long long) s.p * s.q);
+    const float* xp = x + plane * s.h * s.w;
+    int hs = op * s.sh - s.ph, ws = oq * s.sw - s.pw;
+    int he = min(hs + s.kh, s.h), we = min(ws + s.kw, s.w);
+    hs = max(hs, 0); ws = max(ws, 0);
+    float best = -INFINITY;
+    for (int r = hs; r < he; r++)
+        for (int c = ws; c < we; c++) {
+            float v = xp[r * s.w + c];
+            if (v > best || isnan(v)) best = v;  // PyTorch's rule: NaN propagates
+        }
+    y[i] = best;
+}
+
+extern "C" __global__ void avg_pool_fwd(const float* x, float* y, Pool s) {
+    long long i = IDX;
+    long long total = (long long) s.n * s.c * s.p * s.q;
+    if (i >= total) return;
+    int oq = i % s.q, op = (i / s.q) % s.p;
+    long long plane = i / ((long long) s.p * s.q);
+    const float* xp = x + plane * s.h * s.w;
+    int hs = op * s.sh - s.ph, ws = oq * s.sw - s.pw;
+    float div = avg_divisor(s, hs, ws);
+    int he = min(hs + s.kh, s.h), we = min(ws + s.kw, s.w);
+    float sum = 0.f;
+    for (int r = max(hs, 0); r < he; r++)
+        for (int c = max(ws, 0); c < we; c++) sum += xp[r * s.w + c];
+    y[i] = sum / div;
+}
+
+// Gather form (one thread per input element, no atomics): dx[h,w] sums dy over the windows whose
+// first maximum (recomputed from x, as the forward pass chose it) is at (h,w).
+extern "C" __global__ void max_pool_bwd(const float* x, const float* dy, float* dx, Pool s) {
+    long long i = IDX;
+    long long total = (long long) s.n * s.c * s.h * s.w;
+    if (i >= total) return;
+    int col = i % s.w, row = (i / s.w) % s.h;
+    long long plane = i / ((long long) s.h * s.w);
+    const float* xp = x + plane * s.h * s.w;
+    const float* dyp = dy + plane * s.p * s.q;
+    int p0 = max(0, (row + s.ph - s.kh) / s.sh), p1 = min(s.p - 1, (row + s.ph) / s.sh);
+    int q0 = max(0, (col + s.pw - s.kw) / s.sw), q1 = min(s.q - 1, (col + s.pw) / s.sw);
+    float g = 0.f;
+    for (int op = p0; op <= p1; op++)
+        for (int oq = q0; oq <= q1; oq++) {
+            int hs = op * s.sh - s.ph, ws = oq * s.sw - s.pw;
+            if (row < hs || row >= hs + s.kh || col < ws || col >= ws + s.kw) continue;
+            int he = min(hs + s.kh, s.h), we = min(ws + s.kw, s.w);
+            int bestIdx = -1;
+            float best = -INFINITY;
+            for (int r = max(hs, 0); r < he; r++)
+                for (int c = max(ws, 0); c < we; c++) {
+                    float v = xp[r * s.w + c];
+                    if (bestIdx < 0 || v > best || isnan(v)) { best = v; bestIdx = r * s.w + c; }
+                }
+            if (bestIdx == row * s.w + col) g += dyp[op * s.q + oq];
+        }
+    dx[i] = g;
+}
+
+extern "C" __global__ void avg_pool_bwd(const float* dy, float* dx, Pool s) {
+    long long i = IDX;
+    long long total = (long long) s.n * s.c * s.h * s.w;
+    if (i >= total) return;
+    int col = i % s.w, row = (i / s.w) % s.h;
+    long long plane = i / ((long long) s.h * s.w);
+    const float* dyp = dy + plane * s.p * s.q;
+    int p0 = max(0, (row + s.ph - s.kh) / s.sh), p1 = min(s.p - 1, (row + s.ph) / s.sh);
+    int q0 = max(0, (col + s.pw - s.kw) / s.sw), q1 = min(s.q - 1, (col + s.pw) / s.sw);
+    float g = 0.f;
+    for (int op = p0; op <= p1; op++)
+        for (int oq = q0; oq <= q1; oq++) {
+            int hs = op * s.sh - s.ph, ws = oq * s.sw - s.pw;
+            if (row < hs || row >= hs + s.kh || col < ws || col >= ws + s.kw) continue;
+            g += dyp[op * s.q + oq] / avg_divisor(s, hs, ws);
+        }
+    dx[i] = g;
+}
+
+// ---- adaptive average pooling: bin i spans [floor(i*H/P), ceil((i+1)*H/P)) ----
+__device__ __forceinline__ int bin_start(int i, int in, int out) { return (int) (((long long) i * in) / out); }
+__device__ __forceinline__ int bin_end(int i, int in, int out) {
+    return (int) (((long long) (i + 1) * in + out - 1) / out);
+}
+
+extern "C" __global__ void adaptive_avg_fwd(const float* x, float* y, long long planes, int h, int w, int p, int q) {
+    long long i = IDX;
+    if (i >= planes * p * q) return;
+    int oq = i % q, op = (i / q) % p;
+    const float* xp = x + (i / ((long long) p * q)) * h * w;
+    int hs = bin_start(op, h, p), he = bin_end(op, h, p), ws = bin_start(oq, w, q), we = bin_end(oq, w, q);
+    float sum = 0.f;
+    for (int r = hs; r < he; r++)
+        for (int c = ws; c < we; c++) sum += xp[r * w + c];
+    y[i] = sum / (float) ((he - hs) * (we - ws));
+}
+
+extern "C" __global__ void adaptive_avg_bwd(const float* dy, float* dx, long long planes, int h, int w, int p, int q) {
+    long long i = IDX;
+    if (i >= planes * h * w) return;
+    int col = i % w, row = (i / w) % h;
+    const float* dyp = dy + (i / ((long long) h * w)) * p * q;
+    int p0 = (int) (((long long) row * p) / h), p1 = min(p - 1, (int) (((long long) (row + 1) * p - 1) / h));
+    int q0 = (int) (((long long) col * q) / w), q1 = min(q - 1, (int) (((long long) (col + 1) * q - 1) / w));
+    float g = 0.f;
+    for (int op = p0; op <= p1; op++) {
+        int hs = bin_start(op, h, p), he = bin_end(op, h, p);
+        if (row < hs || row >= he) continue;
+        for (int oq = q0; oq <= q1; oq++) {
+            int ws = bin_start(oq, w, q), we = bin_end(oq, w, q);
+            if (col < ws || col >= we) continue;
+            g += dyp[op * q + oq] / (float) ((he - hs) * (we - ws));
+        }
+    }
+    dx[i] = g;
+}
+
+// ---- negative log-likelihood with label smoothing ----
+extern "C" __global__ void nll_fwd(const float* logp, const float* labels, float smoothing, float* losses,
+                                   int rows, int classes) {
+    int r = blockIdx.x * blockDim.x + threadIdx.x;
+    if (r >= rows) return;
+    const float* row = logp + (long long) r * classes;
+    int label = (int) labels[r];
+    float loss = -(1.f - smoothing) * row[label];
+    if (smoothing != 0.f) {
+        float sum = 0.f;
+        for (int c = 0; c < classes; c++) sum += row[c];
+        loss -= smoothing / classes * sum;
+    }
+    losses[r] = loss;
+}
+
+extern "C" __global__ void nll_bwd(const float* labels, float smoothing, const float* dLosses, float* dLogp,
+                                   int rows, int classes) {
+    long long i = IDX;
+    if (i >= (long long) rows * classes) return;
+    int r = (int) (i / classes), c = (int) (i % classes);
+    float w = smoothing / classes + (c == (int) labels[r] ? 1.f - smoothing : 0.f);
+    dLogp[i] = -dLosses[r] * w;
+}
+
+// ---- dropout with org.cnn4j.backend.CounterRng (SplitMix64 finaliser), bit-exact with the JVM ----
+__device__ __forceinline__ unsigned long long counter_mix(unsigned long long seed, unsigned long long index) {
+    unsigned long long z = seed * 0x9E3779B97F4A7C15ULL + index;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+extern "C" __global__ void dropout_fwd(const float* x, float p, float scale, unsigned long long seed,
+                                       float* mask, float* y, long long n) {
+    long long i = IDX;
+    if (i >= n) return;
+    float u = (float) (counter_mix(seed, (unsigned long long) i) >> 40) * 5.9604644775390625e-8f;  // 2^-24
+    float m = u >= p ? scale : 0.f;
+    mask[i] = m;
+    y[i] = x[i] * m;
+}
+
+// ---- fused optimizer steps (torch.optim.SGD / Adam / AdamW, single-tensor path) ----
+extern "C" __global__ void sgd_step(float* param, const float* grad, float* buf, float lr, float momentum,
+                                    float dampening, int nesterov, float weightDecay, int firstStep, long long n) {
+    long long i = IDX;
+    if (i >= n) return;
+    float p = param[i];
+    float g = grad[i];
+    if (weightDecay != 0.f) g += weightDecay * p;
+    if (momentum != 0.f) {
+        float b = firstStep ? g : momentum * buf[i] + (1.f - dampening) * g;
+        buf[i] = b;
+        g = nesterov ? g + momentum * b : b;
+    }
+    param[i] = p - lr * g;
+}
+
+// stepSize = lr / (1 - beta1^t), bc2Sqrt = sqrt(1 - beta2^t), both computed on the host in double.
+extern "C" __global__ void adam_step(float* param, const float* grad, float* m, float* v, float lr, float beta1,
+                                     float beta2, float eps, float weightDecay, int decoupled, float stepSize,
+                                     float bc2Sqrt, long long n) {
+    long long i = IDX;
+    if (i >= n) return;
+    float p = param[i];
+    float g = grad[i];
+    if (weightDecay != 0.f) {
+        if (decoupled) p *= 1.f - lr * weightDecay;
+        else g += weightDecay * p;
+    }
+    float mi = m[i] + (1.f - beta1) * (g - m[i]);
+    float vi = beta2 * v[i] + (1.f - beta2) * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    float denom = sqrtf(vi) / bc2Sqrt + eps;
+    param[i] = p - stepSize * (mi / denom);
+}

@@ -1,0 +1,54 @@
+package org.cnn4j.cuda;
+
+/**
+ * The custom kernels in {@code kernels.cu}, with their parameter lists: {@code p} device pointer, {@code i}
+ * 32-bit int, {@code l} 64-bit integer, {@code f} float, {@code sN} a struct of N bytes passed by value (an
+ * int[] of N/4). A CPU-only test checks these against the {@code .entry} declarations in the shipped PTX.
+ */
+enum Kernel {
+    BINARY_SAME("binary_same", "ipppl"),
+    BINARY_BCAST("binary_bcast", "ipppl s100"),
+    UNARY_OP("unary_op", "ippl"),
+    SCALAR_OP("scalar_op", "ipfpl"),
+    REDUCE_SUM_TO("reduce_sum_to", "ppi s100"),
+    COPY_ALONG_AXIS("copy_along_axis", "ppliiiiil"),
+    LEAKY_RELU_FWD("leaky_relu_fwd", "ppfl"),
+    LEAKY_RELU_BWD("leaky_relu_bwd", "pppfl"),
+    GELU_FWD("gelu_fwd", "ppl"),
+    GELU_BWD("gelu_bwd", "pppl"),
+    MAX_POOL_FWD("max_pool_fwd", "pp s52"),
+    AVG_POOL_FWD("avg_pool_fwd", "pp s52"),
+    MAX_POOL_BWD("max_pool_bwd", "ppp s52"),
+    AVG_POOL_BWD("avg_pool_bwd", "pp s52"),
+    ADAPTIVE_AVG_FWD("adaptive_avg_fwd", "ppliiii"),
+    ADAPTIVE_AVG_BWD("adaptive_avg_bwd", "ppliiii"),
+    NLL_FWD("nll_fwd", "ppfpii"),
+    NLL_BWD("nll_bwd", "pfppii"),
+    DROPOUT_FWD("dropout_fwd", "pfflppl"),
+    SGD_STEP("sgd_step", "pppfffifil"),
+    ADAM_STEP("adam_step", "ppppfffffiffl");
+
+    final String entry;
+    /** Parameter kinds, one token per parameter. */
+    final String[] params;
+
+    Kernel(String entry, String signature) {
+        this.entry = entry;
+        this.params = tokens(signature);
+    }
+
+    /** Splits "ppi s100" into ["p", "p", "i", "s100"]. */
+    static String[] tokens(String signature) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String part : signature.split(" ")) {
+            if (part.startsWith("s")) {
+                out.add(part);
+            } else {
+                for (char c : part.toCharArray()) {
+                    out.add(String.valueOf(c));
+                }
+            }
+        }
+        return out.toArray(new String[0]);
+    }
+}
