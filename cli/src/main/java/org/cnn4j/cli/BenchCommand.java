@@ -64,6 +64,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2", description = "untimed runs first (default 2)")
     int warmup;
 
+    @Option(names = "--memory-steps", defaultValue = "0",
+            description = "with --mode train: run N more steps and report live bytes before and after")
+    int memorySteps;
+
     @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda")
     String backendName;
 
@@ -82,7 +86,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<BenchResult> results = new ArrayList<>();
         try (Backends.Use use = Backends.use(backend)) {
             if (model != null) {
-                results.add(ModelBench.run(model, mode, batchSize, size, backend, warmup, runs));
+                results.add(ModelBench.run(model, mode, batchSize, size, backend, warmup, runs, memorySteps));
             } else {
                 results.add(runOp(backend));
             }

@@ -9,7 +9,7 @@ import org.cnn4j.backend.Backend;
 
 /** One benchmark case: median and spread of the timed runs, and the derived rates. */
 record BenchResult(String name, String kind, String backend, int runs, double medianMs, double minMs, double maxMs,
-                   double gflops, double imagesPerSecond) {
+                   double gflops, double imagesPerSecond, Map<String, Object> extra) {
 
     /** Times {@code body} {@code runs} times after {@code warmup} untimed runs. */
     static BenchResult time(String name, String kind, Backend backend, int warmup, int runs, double flopsPerRun,
@@ -33,7 +33,14 @@ record BenchResult(String name, String kind, String backend, int runs, double me
         double median = runs % 2 == 1 ? sorted[runs / 2] : (sorted[runs / 2 - 1] + sorted[runs / 2]) / 2;
         double gflops = flopsPerRun > 0 ? flopsPerRun / (median * 1e6) : Double.NaN;
         double ips = imagesPerRun > 0 ? imagesPerRun / (median / 1e3) : Double.NaN;
-        return new BenchResult(name, kind, backend.name(), runs, median, sorted[0], sorted[runs - 1], gflops, ips);
+        return new BenchResult(name, kind, backend.name(), runs, median, sorted[0], sorted[runs - 1], gflops, ips,
+                new LinkedHashMap<>());
+    }
+
+    /** This result with one more reported value (e.g. memory figures). */
+    BenchResult with(String key, Object value) {
+        extra.put(key, value);
+        return this;
     }
 
     Map<String, Object> asMap() {
@@ -51,6 +58,7 @@ record BenchResult(String name, String kind, String backend, int runs, double me
         if (!Double.isNaN(imagesPerSecond)) {
             m.put("images_per_second", round(imagesPerSecond));
         }
+        m.putAll(extra);
         return m;
     }
 
@@ -63,6 +71,7 @@ record BenchResult(String name, String kind, String backend, int runs, double me
         if (!Double.isNaN(imagesPerSecond)) {
             sb.append(String.format(Locale.ROOT, "  %8.1f img/s", imagesPerSecond));
         }
+        extra.forEach((k, v) -> sb.append("  ").append(k).append(' ').append(v));
         return sb.toString();
     }
 

@@ -18,7 +18,8 @@ final class ModelBench {
     private ModelBench() {
     }
 
-    static BenchResult run(String name, String mode, int batch, int size, Backend backend, int warmup, int runs) {
+    static BenchResult run(String name, String mode, int batch, int size, Backend backend, int warmup, int runs,
+                           int memorySteps) {
         boolean train = switch (mode) {
             case "train" -> true;
             case "infer" -> false;
@@ -42,14 +43,26 @@ final class ModelBench {
             String caseName = String.format("%s %s b%d %dx%d", name, mode, batch, side, side);
             if (train) {
                 model.train();
-                return BenchResult.time(caseName, "model-" + mode, backend, warmup, runs, 0, batch, () -> {
+                Runnable step = () -> {
                     try (MemoryScope scope = MemoryScope.open()) {
                         Tensor loss = Losses.crossEntropy(model.call(x), labels);
                         sgd.zeroGrad();
                         loss.backward();
                         sgd.step();
                     }
-                });
+                };
+                BenchResult r = BenchResult.time(caseName, "model-" + mode, backend, warmup, runs, 0, batch, step);
+                if (memorySteps > 0) {
+                    backend.synchronize();
+                    long before = backend.liveBytes();
+                    for (int i = 0; i < memorySteps; i++) {
+                        step.run();
+                    }
+                    backend.synchronize();
+                    r.with("memory_steps", memorySteps).with("live_bytes_before", before)
+                            .with("live_bytes_after", backend.liveBytes());
+                }
+                return r;
             }
             model.eval();
             return BenchResult.time(caseName, "model-" + mode, backend, warmup, runs, 0, batch, () -> {

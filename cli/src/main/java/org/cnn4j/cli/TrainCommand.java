@@ -23,6 +23,7 @@ import org.cnn4j.train.ClassificationMetrics;
 import org.cnn4j.train.EpochResult;
 import org.cnn4j.train.RunSummary;
 import org.cnn4j.train.TrainConfig;
+import org.cnn4j.train.TrainListener;
 import org.cnn4j.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -123,7 +124,8 @@ public final class TrainCommand implements Callable<Integer> {
              DataLoader trainLoader = new DataLoader(td.train(), config.batchSize(), true, config.seed(), false,
                      td.trainTransform());
              DataLoader testLoader = new DataLoader(td.test(), config.batchSize(), false, config.seed(), false,
-                     td.testTransform())) {
+                     td.testTransform());
+             StepLog stepLog = new StepLog(outDir.resolve("steps.csv"))) {
             System.out.printf(Locale.ROOT, "model: %s, %,d parameters; optimizer %s lr %g; %d epochs of %d steps%n",
                     config.model(), net.parameterCount(), opt.name(), config.lr(), config.epochs(),
                     trainLoader.batchesPerEpoch());
@@ -139,7 +141,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             ProgressReporter progress = new ProgressReporter(System.out, System.console() != null);
             Trainer trainer = new Trainer(net, opt, TrainSetup.schedule(config, trainLoader.batchesPerEpoch()),
-                    backend, (float) config.labelSmoothing(), config.seed(), progress);
+                    backend, (float) config.labelSmoothing(), config.seed(), TrainListener.both(progress, stepLog));
             ClassificationMetrics last = null;
             int sinceBest = 0;
             for (int epoch = start; epoch < config.epochs(); epoch++) {
