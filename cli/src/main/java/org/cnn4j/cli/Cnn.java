@@ -1,0 +1,31 @@
+package org.cnn4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code cnn} command: exit code 0 on success, 2 on a usage error, 1 on failure. */
+@Command(name = "cnn", mixinStandardHelpOptions = true, version = "cnn4j 0.1.0",
+        description = "Train and run convolutional neural networks on the JVM.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Cnn implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (for tests). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Cnn());
+        for (Object sub : Subcommands.all()) {
+            cl.addSubcommand(sub);
+        }
+        cl.setExecutionExceptionHandler(new FailureHandler());
+        cl.setExitCodeExceptionMapper(t -> 1);
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

@@ -1,0 +1,13 @@
+package org.cnn4j.cli;
+
+import java.util.List;
+
+/** The subcommands of {@code cnn}, in help order. */
+final class Subcommands {
+    private Subcommands() {
+    }
+
+    static List<Object> all() {
+        return List.of();
+    }
+}

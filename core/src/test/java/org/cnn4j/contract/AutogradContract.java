@@ -1,0 +1,131 @@
+package org.cnn4j.contract;
+
+import static org.cnn4j.contract.NumericAsserts.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.cnn4j.ops.Activations;
+import org.cnn4j.tensor.NoGrad;
+import org.cnn4j.tensor.Tensor;
+import org.cnn4j.testing.BackendTestBase;
+import org.junit.jupiter.api.Test;
+
+/** The autograd engine: accumulation, shared inputs, NoGrad, graph freeing and detach. */
+public abstract class AutogradContract extends BackendTestBase {
+
+    private static float[] times(float[] v, float s) {
+        float[] out = v.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] *= s;
+        }
+        return out;
+    }
+
+    @Test
+    void gradientsAccumulateOverBackwardCallsUntilZeroGrad() {
+        Tensor x = param(4);
+        float[] xv = x.toFloatArray();
+        x.mul(x).sum().mul(0.5f).backward();
+        assertArrayEquals(xv, x.grad().toFloatArray());
+        x.mul(x).sum().mul(0.5f).backward();
+        assertArrayEquals(times(xv, 2f), x.grad().toFloatArray());
+        x.zeroGrad();
+        assertNull(x.grad());
+        x.mul(3f).sum().backward();
+        assertArrayEquals(new float[] {3, 3, 3, 3}, x.grad().toFloatArray());
+    }
+
+    @Test
+    void tensorUsedTwiceInOneGraph() {
+        Tensor x = param(5);
+        float[] xv = x.toFloatArray();
+        x.mul(x).sum().backward();
+        assertArrayEquals(times(xv, 2f), x.grad().toFloatArray());
+        x.zeroGrad();
+        x.add(x).sum().backward();
+        assertArrayEquals(new float[] {2, 2, 2, 2, 2}, x.grad().toFloatArray());
+        x.zeroGrad();
+        // diamond: y used by two branches, gradients meet at y's node
+        Tensor y = x.mul(2f);
+        y.mul(y).add(Activations.sigmoid(y)).sum().backward();
+        float[] g = x.grad().toFloatArray();
+        double[] expected = new double[5];
+        for (int i = 0; i < 5; i++) {
+            double yi = 2.0 * xv[i];
+            double s = 1 / (1 + Math.exp(-yi));
+            expected[i] = 2 * (2 * yi + s * (1 - s));
+        }
+        assertClose("diamond", expected, g, 1e-6, 1e-5);
+    }
+
+    @Test
+    void noGradRecordsNothing() {
+        Tensor x = param(3);
+        Tensor y;
+        try (NoGrad ng = NoGrad.enter()) {
+            y = x.mul(x).sum();
+        }
+        assertFalse(y.requiresGrad());
+        assertNull(y.gradFn());
+        var e = assertThrows(IllegalStateException.class, y::backward);
+        assertTrue(e.getMessage().contains("does not require grad"), e.getMessage());
+        assertTrue(x.mul(x).requiresGrad(), "grad mode is back on after the NoGrad scope");
+    }
+
+    @Test
+    void nonScalarBackwardNeedsAnExplicitGradient() {
+        Tensor x = param(3);
+        Tensor y = x.mul(2f);
+        var e = assertThrows(IllegalArgumentException.class, y::backward);
+        assertTrue(e.getMessage().contains("backward") && e.getMessage().contains("[3]")
+                && e.getMessage().contains("one element"), e.getMessage());
+        y.backward(tensor(new float[] {1, 10, 100}, 3));
+        assertArrayEquals(new float[] {2, 20, 200}, x.grad().toFloatArray());
+    }
+
+    @Test
+    void secondBackwardThroughFreedGraphNamesTheOp() {
+        Tensor x = param(3);
+        Tensor loss = Activations.tanh(x).sum();
+        loss.backward();
+        var e = assertThrows(IllegalStateException.class, loss::backward);
+        assertTrue(e.getMessage().contains("graph has already been freed") && e.getMessage().contains("sum"),
+                e.getMessage());
+        Tensor inner = Activations.tanh(x);
+        inner.sum().backward();
+        var e2 = assertThrows(IllegalStateException.class, () -> inner.mul(1f).sum().backward());
+        assertTrue(e2.getMessage().contains("'tanh'"), e2.getMessage());
+    }
+
+    @Test
+    void retainGraphAllowsASecondPass() {
+        Tensor x = param(3);
+        float[] xv = x.toFloatArray();
+        Tensor loss = x.mul(x).sum();
+        loss.backward(true);
+        loss.backward();
+        assertArrayEquals(times(xv, 4f), x.grad().toFloatArray());
+    }
+
+    @Test
+    void requiresGradPropagatesAndDetachCutsTheGraph() {
+        Tensor x = param(3);
+        Tensor c = randn(3);
+        assertTrue(x.add(c).requiresGrad());
+        assertTrue(c.add(x).mul(2f).requiresGrad());
+        assertFalse(c.mul(c).requiresGrad());
+        Tensor d = x.detach();
+        assertFalse(d.requiresGrad());
+        assertNull(d.gradFn());
+        assertTrue(d.isViewOf(x));
+        assertFalse(d.mul(d).requiresGrad());
+        Tensor loss = x.mul(d).sum(); // d is a constant here: gradient is d, not 2x
+        loss.backward();
+        assertArrayEquals(x.toFloatArray(), x.grad().toFloatArray());
+        var e = assertThrows(IllegalStateException.class, () -> x.mul(2f).requiresGrad(false));
+        assertTrue(e.getMessage().contains("non-leaf"), e.getMessage());
+    }
+}

@@ -1,0 +1,70 @@
+package org.cnn4j.contract;
+
+import static org.cnn4j.contract.NumericAsserts.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.cnn4j.ops.Losses;
+import org.cnn4j.ops.Reduction;
+import org.cnn4j.tensor.Shape;
+import org.cnn4j.tensor.Tensor;
+import org.cnn4j.testing.BackendTestBase;
+import org.cnn4j.testing.GradCheck;
+import org.junit.jupiter.api.Test;
+
+/** Cross-entropy with label smoothing: values, gradients for every reduction, argument errors. */
+public abstract class LossContract extends BackendTestBase {
+
+    @Test
+    void crossEntropyHandComputed() {
+        Tensor logits = tensor(new float[] {0, 0, 0, 1, 2, 3}, 2, 3);
+        // row 0: logp = log(1/3) everywhere; row 1: logsumexp(1,2,3) = 3.40760596
+        double lse = 3.4076059644443806;
+        Tensor none = Losses.crossEntropy(logits, new int[] {1, 0}, Reduction.NONE, 0f);
+        assertEquals(Shape.of(2), none.shape());
+        assertClose("nll", new double[] {Math.log(3), lse - 1}, none.toFloatArray(), 0, 1e-6);
+        // smoothing 0.1: (1-s) * nll + s/C * sum_c(-logp_c)
+        double smoothed1 = 0.9 * (lse - 1) + 0.1 / 3 * (3 * lse - 6);
+        Tensor smooth = Losses.crossEntropy(logits, new int[] {1, 0}, Reduction.NONE, 0.1f);
+        assertClose("smoothed", new double[] {Math.log(3), smoothed1}, smooth.toFloatArray(), 0, 1e-6);
+        Tensor mean = Losses.crossEntropy(logits, new int[] {1, 0}, Reduction.MEAN, 0.1f);
+        assertClose("mean", new double[] {(Math.log(3) + smoothed1) / 2}, mean.toFloatArray(), 0, 1e-6);
+        Tensor sum = Losses.crossEntropy(logits, new int[] {1, 0}, Reduction.SUM, 0.1f);
+        assertClose("sum", new double[] {Math.log(3) + smoothed1}, sum.toFloatArray(), 0, 1e-6);
+    }
+
+    @Test
+    void crossEntropyGradients() {
+        int[] labels = {0, 4, 2, 1, 4, 3};
+        for (Reduction r : Reduction.values()) {
+            for (float s : new float[] {0f, 0.1f}) {
+                GradCheck.check("cross_entropy " + r + " smoothing " + s,
+                        in -> Losses.crossEntropy(in[0], labels, r, s), param(6, 5));
+            }
+        }
+    }
+
+    @Test
+    void labelOutOfRangeNamesOpAndRange() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Losses.crossEntropy(param(2, 3), new int[] {0, 3}));
+        assertTrue(e.getMessage().contains("nll_loss") && e.getMessage().contains("label 3")
+                && e.getMessage().contains("[0, 3)"), e.getMessage());
+        var neg = assertThrows(IllegalArgumentException.class,
+                () -> Losses.crossEntropy(param(2, 3), new int[] {-1, 0}));
+        assertTrue(neg.getMessage().contains("label -1"), neg.getMessage());
+    }
+
+    @Test
+    void labelCountMismatchNamesBothCounts() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Losses.crossEntropy(param(3, 4), new int[] {0, 1}));
+        assertTrue(e.getMessage().contains("nll_loss") && e.getMessage().contains("3 rows")
+                && e.getMessage().contains("2 labels"), e.getMessage());
+        var rank = assertThrows(IllegalArgumentException.class,
+                () -> Losses.crossEntropy(param(3, 4, 2), new int[] {0, 1, 2}));
+        assertTrue(rank.getMessage().contains("cross_entropy") && rank.getMessage().contains("[3, 4, 2]"),
+                rank.getMessage());
+    }
+}
