@@ -20,7 +20,6 @@ public final class Cnn implements Runnable {
             cl.addSubcommand(sub);
         }
         cl.setExecutionExceptionHandler(new FailureHandler());
-        cl.setExitCodeExceptionMapper(t -> 1);
         return cl.execute(args);
     }
 

@@ -8,6 +8,7 @@ final class Subcommands {
     }
 
     static List<Object> all() {
-        return List.of();
+        return List.of(new TrainCommand(), new EvalCommand(), new ModelsCommand(), new SummaryCommand(),
+                new InferCommand(), new PredictCommand(), new BenchCommand());
     }
 }

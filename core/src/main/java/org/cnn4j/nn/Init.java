@@ -88,6 +88,9 @@ public final class Init {
 
     /** Fills {@code t} with N(mean, std^2) values; returns t. */
     public static Tensor normal(Tensor t, double mean, double std) {
+        if (holdsNoData(t)) {
+            return t;
+        }
         Random r = generator();
         float[] v = new float[Math.toIntExact(t.numel())];
         for (int i = 0; i < v.length; i++) {
@@ -102,6 +105,9 @@ public final class Init {
         if (!(low <= high)) {
             throw new IllegalArgumentException("init.uniform: expected low <= high, got " + low + ", " + high);
         }
+        if (holdsNoData(t)) {
+            return t;
+        }
         Random r = generator();
         float[] v = new float[Math.toIntExact(t.numel())];
         for (int i = 0; i < v.length; i++) {
@@ -109,6 +115,11 @@ public final class Init {
         }
         t.backend().write(t, v, 0);
         return t;
+    }
+
+    /** No values to draw: an empty tensor, or one on a data-less (shape-only) backend; skips the host RNG work. */
+    private static boolean holdsNoData(Tensor t) {
+        return t.storage().bytes() == 0;
     }
 
     public static Tensor constant(Tensor t, double value) {

@@ -1,0 +1,78 @@
+package org.cnn4j.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.cnn4j.backend.Backend;
+import org.cnn4j.backend.Backends;
+import org.cnn4j.data.DataLoader;
+import org.cnn4j.io.Safetensors;
+import org.cnn4j.models.ModelOptions;
+import org.cnn4j.models.ModelRegistry;
+import org.cnn4j.nn.Module;
+import org.cnn4j.tensor.MemoryScope;
+import org.cnn4j.tensor.Tensor;
+import org.cnn4j.train.Checkpoint;
+import org.cnn4j.train.ClassificationMetrics;
+import org.cnn4j.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cnn eval}: test-set loss, top-1/top-5 accuracy and confusion matrix of saved weights. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Evaluate weights (a checkpoint or a weights file) on a dataset's test split.")
+public final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--model", defaultValue = "fmnist_cnn", description = "default: ${DEFAULT-VALUE}")
+    String model;
+
+    @Option(names = "--weights", required = true, description = "safetensors file, e.g. runs/.../best.safetensors")
+    Path weights;
+
+    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist, cifar10 or folder")
+    String dataset;
+
+    @Option(names = "--data", description = "dataset folder (see 'cnn train --help')")
+    Path data;
+
+    @Option(names = "--batch-size", defaultValue = "256")
+    int batchSize;
+
+    @Option(names = "--limit-test", defaultValue = "0", description = "use only the first N test images")
+    int limitTest;
+
+    @Option(names = "--image-size", defaultValue = "64", description = "image side for --dataset folder")
+    int imageSize;
+
+    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda")
+    String backendName;
+
+    @Option(names = {"-v", "--verbose"}, description = "stack traces on failure")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        Backend backend = Backends.get(backendName);
+        TrainingData td = TrainingData.load(dataset, data, false, 0, limitTest, false, imageSize);
+        System.out.println("data: " + td.description());
+        ModelOptions options = ModelOptions.numClasses(td.numClasses());
+        if (td.test().shape() != null) {
+            options = options.withInChannels(td.test().shape().channels());
+        }
+        try (Backends.Use use = Backends.use(backend);
+             Module net = ModelRegistry.create(model, options);
+             DataLoader loader = new DataLoader(td.test(), batchSize, false, 0, false, td.testTransform())) {
+            try (MemoryScope scope = MemoryScope.open()) {
+                Map<String, Tensor> all = Safetensors.load(weights, backend);
+                net.loadStateDict(Checkpoint.weightsOnly(all));
+            }
+            Trainer evaluator = new Trainer(net, null, null, backend, 0f, 0, null);
+            ClassificationMetrics m = evaluator.evaluate(loader, 0, td.numClasses());
+            ConfusionTable.print(System.out, td.test().classNames(), m.confusion());
+            System.out.printf(Locale.ROOT, "test loss %.4f, accuracy %.2f%%, top-5 %.2f%% on %d images%n", m.loss(),
+                    100 * m.top1(), 100 * m.top5(), m.count());
+        }
+        return 0;
+    }
+}

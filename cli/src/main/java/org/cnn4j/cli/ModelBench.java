@@ -1,0 +1,62 @@
+package org.cnn4j.cli;
+
+import java.util.Random;
+
+import org.cnn4j.backend.Backend;
+import org.cnn4j.models.ModelOptions;
+import org.cnn4j.models.ModelRegistry;
+import org.cnn4j.nn.Module;
+import org.cnn4j.ops.Losses;
+import org.cnn4j.optim.SGD;
+import org.cnn4j.tensor.MemoryScope;
+import org.cnn4j.tensor.NoGrad;
+import org.cnn4j.tensor.Shape;
+import org.cnn4j.tensor.Tensor;
+
+/** Whole-model benchmark cases: an inference forward pass, or a full training step (SGD with momentum). */
+final class ModelBench {
+    private ModelBench() {
+    }
+
+    static BenchResult run(String name, String mode, int batch, int size, Backend backend, int warmup, int runs) {
+        boolean train = switch (mode) {
+            case "train" -> true;
+            case "infer" -> false;
+            default -> throw new IllegalArgumentException("--mode must be train or infer, got '" + mode + "'");
+        };
+        ModelRegistry.Entry entry = ModelRegistry.entry(name);
+        int channels = entry.defaultInput()[0];
+        int side = size > 0 ? size : entry.defaultInput()[1];
+        Random random = new Random(0);
+        int[] labels = new int[batch];
+        try (Module model = ModelRegistry.create(name, ModelOptions.DEFAULTS);
+             Tensor x = Tensor.randn(backend, Shape.of(batch, channels, side, side), random).persist();
+             SGD sgd = new SGD(model.parameters(), 0.01, 0.9)) {
+            int classes;
+            try (MemoryScope probe = MemoryScope.open(); NoGrad ng = NoGrad.enter()) {
+                classes = model.eval().call(x).dim(1);
+            }
+            for (int i = 0; i < batch; i++) {
+                labels[i] = random.nextInt(classes);
+            }
+            String caseName = String.format("%s %s b%d %dx%d", name, mode, batch, side, side);
+            if (train) {
+                model.train();
+                return BenchResult.time(caseName, "model-" + mode, backend, warmup, runs, 0, batch, () -> {
+                    try (MemoryScope scope = MemoryScope.open()) {
+                        Tensor loss = Losses.crossEntropy(model.call(x), labels);
+                        sgd.zeroGrad();
+                        loss.backward();
+                        sgd.step();
+                    }
+                });
+            }
+            model.eval();
+            return BenchResult.time(caseName, "model-" + mode, backend, warmup, runs, 0, batch, () -> {
+                try (MemoryScope scope = MemoryScope.open(); NoGrad ng = NoGrad.enter()) {
+                    model.call(x);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.cnn4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.cnn4j.backend.Backend;
+import org.cnn4j.backend.Backends;
+import org.cnn4j.models.ModelOptions;
+import org.cnn4j.models.ModelRegistry;
+import org.cnn4j.nn.Module;
+import org.cnn4j.tensor.MemoryScope;
+import org.cnn4j.tensor.NoGrad;
+import org.cnn4j.tensor.Tensor;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cnn predict}: classifies one image with ImageNet preprocessing and prints the top-k classes. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Classify an image (resize 256, center crop 224, ImageNet mean/std) and print the top-k"
+                + " classes with probabilities.")
+public final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "Model name (see `cnn models`).")
+    String model;
+
+    @Option(names = "--num-classes", description = "Number of output classes (default: the model's).")
+    Integer numClasses;
+
+    @Option(names = "--weights", required = true, description = "Weights (a state_dict) as .safetensors.")
+    Path weights;
+
+    @Option(names = "--image", required = true, description = "A PNG or JPEG image.")
+    Path image;
+
+    @Option(names = "--top", defaultValue = "5", description = "How many classes to print (default 5).")
+    int top;
+
+    @Option(names = "--labels", description = "Class names, one per line (default: class indices).")
+    Path labels;
+
+    @Option(names = "--backend", description = "cpu, cuda or auto.")
+    String backend;
+
+    @Override
+    public Integer call() throws IOException {
+        ModelOptions opts = ModelCliSupport.options(spec, model, numClasses);
+        if (top < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--top must be at least 1, got " + top);
+        }
+        List<String> names = labels == null ? null : Files.readAllLines(labels, StandardCharsets.UTF_8);
+        float[] pixels = PredictPreprocessing.imagenet(image);
+        Backend be = backend == null ? Backends.current() : Backends.get(backend);
+        float[] logits;
+        try (Backends.Use use = Backends.use(be); Module net = ModelRegistry.create(model, opts);
+             MemoryScope scope = MemoryScope.open(); NoGrad ng = NoGrad.enter()) {
+            InferCommand.loadWeights(net, model, weights, be);
+            net.eval();
+            logits = net.call(Tensor.of(be, pixels, PredictPreprocessing.SHAPE)).toFloatArray();
+        }
+        if (names != null && names.size() != logits.length) {
+            throw new IllegalArgumentException(labels + " has " + names.size() + " lines but the model has "
+                    + logits.length + " classes");
+        }
+        double[] probs = PredictPreprocessing.softmax(logits);
+        PrintWriter out = spec.commandLine().getOut();
+        int[] best = PredictPreprocessing.topK(probs, Math.min(top, probs.length));
+        for (int rank = 0; rank < best.length; rank++) {
+            int i = best[rank];
+            out.printf("%2d. %-40s %8.4f%n", rank + 1, names == null ? "class " + i : names.get(i) + " (" + i + ")",
+                    probs[i]);
+        }
+        out.flush();
+        return 0;
+    }
+}

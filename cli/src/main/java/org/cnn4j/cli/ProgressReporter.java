@@ -1,0 +1,75 @@
+package org.cnn4j.cli;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.cnn4j.train.EpochResult;
+import org.cnn4j.train.TrainListener;
+
+/**
+ * Shows training progress: a live progress bar (images/s, loss, ETA) on a terminal, and plain lines about every
+ * 10% of an epoch otherwise (logs, CI), plus one summary line per epoch either way.
+ */
+final class ProgressReporter implements TrainListener {
+    private final PrintStream out;
+    private final boolean terminal;
+    private ProgressBar bar;
+    private int epochs;
+    private long epochStart;
+
+    ProgressReporter(PrintStream out, boolean terminal) {
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public void epochStarted(int epoch, int epochs, int steps) {
+        this.epochs = epochs;
+        this.epochStart = System.nanoTime();
+        if (terminal) {
+            bar = new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch + 1, epochs))
+                    .setInitialMax(steps).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
+                    .setUnit(" steps", 1).continuousUpdate().build();
+        }
+    }
+
+    @Override
+    public void stepFinished(int epoch, int step, int steps, double loss, double imagesPerSecond) {
+        if (bar != null) {
+            bar.stepTo(step);
+            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f %5.0f img/s", loss, imagesPerSecond));
+            return;
+        }
+        int every = Math.max(1, steps / 10);
+        if (step % every == 0 || step == steps) {
+            double elapsed = (System.nanoTime() - epochStart) / 1e9;
+            double eta = elapsed / step * (steps - step);
+            out.printf(Locale.ROOT, "epoch %d/%d  step %d/%d  loss %.4f  %.0f img/s  eta %s%n", epoch + 1, epochs,
+                    step, steps, loss, imagesPerSecond, seconds(eta));
+        }
+    }
+
+    @Override
+    public void evaluationStarted(int epoch, int batches) {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
+
+    @Override
+    public void epochFinished(EpochResult r) {
+        out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f acc %.2f%%  |  test loss %.4f acc %.2f%% top-5 %.2f%%"
+                        + "  |  %.1fs, %.0f img/s, lr %.3g%n", r.epoch(), epochs, r.trainLoss(),
+                100 * r.trainAccuracy(), r.testLoss(), 100 * r.testAccuracy(), 100 * r.testTop5Accuracy(),
+                r.seconds(), r.imagesPerSecond(), r.lr());
+    }
+
+    static String seconds(double s) {
+        long t = Math.round(s);
+        return t >= 60 ? String.format(Locale.ROOT, "%dm%02ds", t / 60, t % 60) : t + "s";
+    }
+}

@@ -1,0 +1,145 @@
+package org.cnn4j.cpu;
+
+import java.util.Random;
+
+import org.cnn4j.backend.ConvSpec;
+import org.junit.jupiter.api.Test;
+
+/** The im2col + GEMM convolution (all three passes and the bias gradient) against the plain loops. */
+class CpuConvKernelTest {
+    /** One case: input dims, output channels, kernel size, and the spec. */
+    private record Case(int n, int c, int h, int w, int k, int r, int s, ConvSpec spec) {
+        Case(int n, int c, int h, int w, int k, int kernel, int stride, int pad, int dilation, int groups) {
+            this(n, c, h, w, k, kernel, kernel, ConvSpec.of(stride, pad, dilation, groups));
+        }
+
+        int[] xDims() {
+            return new int[] {n, c, h, w};
+        }
+
+        int[] wDims() {
+            return new int[] {k, c / spec.groups(), r, s};
+        }
+
+        int[] yDims() {
+            return new int[] {n, k, spec.outH(h, r), spec.outW(w, s)};
+        }
+
+        @Override
+        public String toString() {
+            return "x[" + n + "," + c + "," + h + "," + w + "] k=" + k + " kernel " + r + "x" + s + " " + spec;
+        }
+    }
+
+    private static final Case[] CASES = {
+        new Case(3, 8, 7, 5, 6, 1, 1, 0, 1, 1),      // 1x1: the column matrix is the input itself
+        new Case(2, 4, 9, 9, 4, 1, 2, 0, 1, 1),      // 1x1 stride 2
+        new Case(1, 3, 6, 4, 5, 1, 1, 1, 1, 1),      // 1x1 with padding
+        new Case(1, 3, 10, 13, 5, 3, 1, 1, 1, 1),    // 3x3, non-square input, batch 1
+        new Case(3, 4, 11, 8, 6, 3, 2, 1, 1, 1),     // 3x3 stride 2, batch 3
+        new Case(2, 4, 12, 9, 4, 3, 1, 2, 2, 1),     // dilation 2
+        new Case(1, 2, 9, 14, 3, 5, 1, 2, 1, 1),     // 5x5
+        new Case(2, 3, 23, 17, 8, 7, 2, 3, 1, 1),    // 7x7/2, the ResNet stem
+        new Case(3, 6, 9, 7, 4, 3, 1, 1, 1, 2),      // groups 2
+        new Case(2, 5, 8, 9, 5, 3, 1, 1, 1, 5),      // depthwise
+        new Case(3, 4, 10, 7, 8, 3, 2, 1, 1, 4),     // depthwise, channel multiplier 2, stride 2
+        new Case(1, 6, 5, 5, 6, 3, 1, 0, 2, 3),      // groups 3, dilation 2, kernel fills the input
+        new Case(1, 32, 18, 17, 70, 3, 1, 1, 1, 1),  // GEMM with partial tiles in m, n and k; batch 1
+        new Case(3, 32, 18, 17, 70, 3, 1, 1, 1, 1),  // the same with batch 3 (parallel over images)
+        new Case(2, 3, 5, 6, 2, 3, 4, 0, 1, 1),      // stride larger than the kernel: untouched input pixels
+        new Case(2, 2, 7, 11, 3, 1, 3, new ConvSpec(2, 1, 0, 1, 1, 2, 1)), // 1x3 kernel, anisotropic spec
+        new Case(1, 3, 8, 6, 2, 2, 3, new ConvSpec(1, 2, 1, 0, 3, 1, 1)),  // 2x3 kernel, dilation 3x1
+    };
+
+    private final Random random = new Random(11);
+
+    @Test
+    void forwardMatchesReference() {
+        for (Case cs : CASES) {
+            float[] x = KernelAssert.uniform(random, prod(cs.xDims())), w = KernelAssert.uniform(random, prod(cs.wDims()));
+            float[] expected = new float[prod(cs.yDims())], actual = KernelAssert.uniform(random, expected.length);
+            CpuConvReference.forward(x, cs.xDims(), w, cs.wDims(), expected, cs.yDims(), cs.spec());
+            CpuConv.forward(x, cs.xDims(), w, cs.wDims(), actual, cs.yDims(), cs.spec());
+            KernelAssert.assertClose("forward " + cs, expected, actual);
+        }
+    }
+
+    @Test
+    void backwardDataMatchesReference() {
+        for (Case cs : CASES) {
+            float[] dy = KernelAssert.uniform(random, prod(cs.yDims())), w = KernelAssert.uniform(random, prod(cs.wDims()));
+            float[] expected = new float[prod(cs.xDims())], actual = KernelAssert.uniform(random, expected.length);
+            CpuConvReference.backwardData(dy, cs.yDims(), w, cs.wDims(), expected, cs.xDims(), cs.spec());
+            CpuConv.backwardData(dy, cs.yDims(), w, cs.wDims(), actual, cs.xDims(), cs.spec());
+            KernelAssert.assertClose("backward data " + cs, expected, actual);
+        }
+    }
+
+    @Test
+    void backwardFilterMatchesReference() {
+        for (Case cs : CASES) {
+            float[] x = KernelAssert.uniform(random, prod(cs.xDims())), dy = KernelAssert.uniform(random, prod(cs.yDims()));
+            float[] expected = new float[prod(cs.wDims())], actual = KernelAssert.uniform(random, expected.length);
+            CpuConvReference.backwardFilter(x, cs.xDims(), dy, cs.yDims(), expected, cs.wDims(), cs.spec());
+            CpuConv.backwardFilter(x, cs.xDims(), dy, cs.yDims(), actual, cs.wDims(), cs.spec());
+            // dW sums N*P*Q products (up to ~900 here): allow for the longer sums
+            KernelAssert.assertClose("backward filter " + cs, expected, actual, expected.length, 2e-4, 1e-4);
+        }
+    }
+
+    @Test
+    void backwardBiasMatchesReference() {
+        for (Case cs : CASES) {
+            float[] dy = KernelAssert.uniform(random, prod(cs.yDims()));
+            float[] expected = new float[cs.k()], actual = KernelAssert.uniform(random, cs.k());
+            CpuConvReference.backwardBias(dy, cs.yDims(), expected);
+            CpuConv.backwardBias(dy, cs.yDims(), actual);
+            KernelAssert.assertClose("backward bias " + cs, expected, actual);
+        }
+    }
+
+    @Test
+    void concurrentForwardCallsDoNotInterfere() throws Exception {
+        Thread[] threads = new Thread[4];
+        Throwable[] errors = new Throwable[threads.length];
+        for (int t = 0; t < threads.length; t++) {
+            int id = t;
+            threads[t] = new Thread(() -> {
+                try {
+                    Random r = new Random(200 + id);
+                    for (int rep = 0; rep < 4; rep++) {
+                        Case cs = CASES[(id * 5 + rep * 3) % CASES.length];
+                        float[] x = KernelAssert.uniform(r, prod(cs.xDims())), w = KernelAssert.uniform(r, prod(cs.wDims()));
+                        float[] expected = new float[prod(cs.yDims())], actual = new float[expected.length];
+                        CpuConvReference.forward(x, cs.xDims(), w, cs.wDims(), expected, cs.yDims(), cs.spec());
+                        CpuConv.forward(x, cs.xDims(), w, cs.wDims(), actual, cs.yDims(), cs.spec());
+                        KernelAssert.assertClose("concurrent forward " + cs, expected, actual);
+                        float[] dwRef = new float[prod(cs.wDims())], dw = new float[dwRef.length];
+                        CpuConvReference.backwardFilter(x, cs.xDims(), expected, cs.yDims(), dwRef, cs.wDims(), cs.spec());
+                        CpuConv.backwardFilter(x, cs.xDims(), expected, cs.yDims(), dw, cs.wDims(), cs.spec());
+                        KernelAssert.assertClose("concurrent backward filter " + cs, dwRef, dw, dw.length, 1e-3, 1e-4);
+                    }
+                } catch (Throwable e) {
+                    errors[id] = e;
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        for (Throwable e : errors) {
+            if (e != null) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    static int prod(int[] dims) {
+        int p = 1;
+        for (int d : dims) {
+            p *= d;
+        }
+        return p;
+    }
+}

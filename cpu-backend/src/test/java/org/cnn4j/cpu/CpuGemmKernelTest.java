@@ -1,0 +1,112 @@
+package org.cnn4j.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+/** The packed, blocked, parallel GEMM against the plain triple loop. */
+class CpuGemmKernelTest {
+    private final Random random = new Random(7);
+
+    /** Sizes chosen to hit partial tiles in every blocking dimension (MC=64, NC=256, KC=256) and tiny cases. */
+    private static final int[][] SIZES = {
+        {1, 1, 1}, {3, 5, 7}, {2, 1, 9}, {1, 17, 4}, {64, 256, 256}, {65, 257, 300}, {130, 9, 513}, {7, 600, 33},
+        {33, 40, 520},
+    };
+
+    @Test
+    void allTransposeCombinationsMatchReference() {
+        for (int[] size : SIZES) {
+            for (int combo = 0; combo < 4; combo++) {
+                check(combo >= 2, combo % 2 == 1, size[0], size[1], size[2], 1f, 0f);
+            }
+        }
+    }
+
+    @Test
+    void alphaAndBetaScaleAsBlasDoes() {
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                check(ta, tb, 70, 300, 40, 0.5f, -1.5f);
+                check(ta, tb, 5, 6, 7, -2f, 1f);
+                check(ta, tb, 9, 3, 260, 0f, 0.25f); // alpha 0: C = beta C
+            }
+        }
+    }
+
+    @Test
+    void zeroDepthScalesC() {
+        check(false, false, 4, 5, 0, 1f, 3f);
+        check(true, true, 4, 5, 0, 1f, 0f);
+    }
+
+    @Test
+    void betaZeroOverwritesNaN() {
+        float[] a = KernelAssert.uniform(random, 6), b = KernelAssert.uniform(random, 6);
+        float[] c = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+        float[] expected = new float[4];
+        CpuGemm.reference(false, false, 2, 2, 3, 1f, a, 0, b, 0, 0f, expected, 0);
+        CpuGemm.gemm(false, false, 2, 2, 3, 1f, a, 0, b, 0, 0f, c, 0);
+        KernelAssert.assertClose("gemm beta=0 with NaN C", expected, c);
+    }
+
+    @Test
+    void respectsOffsetsAndLeavesSurroundingMemoryAlone() {
+        int m = 37, n = 45, k = 29, off = 11;
+        float[] a = KernelAssert.uniform(random, off + m * k + off);
+        float[] b = KernelAssert.uniform(random, off + k * n + off);
+        float[] c = KernelAssert.uniform(random, off + m * n + off);
+        float[] expected = c.clone();
+        CpuGemm.reference(true, false, m, n, k, 1.25f, a, off, b, off, 0.5f, expected, off);
+        CpuGemm.gemm(true, false, m, n, k, 1.25f, a, off, b, off, 0.5f, c, off);
+        KernelAssert.assertClose("gemm with offsets", expected, c);
+        for (int i = 0; i < off; i++) {
+            assertArrayEquals(new float[] {expected[i], expected[off + m * n + i]}, new float[] {c[i], c[off + m * n + i]});
+        }
+    }
+
+    @Test
+    void concurrentCallsDoNotInterfere() throws Exception {
+        Thread[] threads = new Thread[4];
+        Throwable[] errors = new Throwable[threads.length];
+        for (int t = 0; t < threads.length; t++) {
+            int id = t;
+            threads[t] = new Thread(() -> {
+                try {
+                    Random r = new Random(100 + id);
+                    for (int rep = 0; rep < 3; rep++) {
+                        checkWith(r, id % 2 == 0, id >= 2, 60 + id * 13, 270 + id, 100 + id * 90, 1f, 0f);
+                    }
+                } catch (Throwable e) {
+                    errors[id] = e;
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        for (Throwable e : errors) {
+            if (e != null) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private void check(boolean ta, boolean tb, int m, int n, int k, float alpha, float beta) {
+        checkWith(random, ta, tb, m, n, k, alpha, beta);
+    }
+
+    private static void checkWith(Random random, boolean ta, boolean tb, int m, int n, int k, float alpha,
+                                  float beta) {
+        float[] a = KernelAssert.uniform(random, m * k), b = KernelAssert.uniform(random, k * n);
+        float[] c = KernelAssert.uniform(random, m * n);
+        float[] expected = c.clone();
+        CpuGemm.reference(ta, tb, m, n, k, alpha, a, 0, b, 0, beta, expected, 0);
+        CpuGemm.gemm(ta, tb, m, n, k, alpha, a, 0, b, 0, beta, c, 0);
+        KernelAssert.assertClose("gemm transA=" + ta + " transB=" + tb + " " + m + "x" + n + "x" + k + " alpha="
+                + alpha + " beta=" + beta, expected, c);
+    }
+}

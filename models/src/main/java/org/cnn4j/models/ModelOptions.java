@@ -1,0 +1,41 @@
+package org.cnn4j.models;
+
+/**
+ * Options for {@link ModelRegistry#create}: {@code numClasses} and {@code inChannels} (0 = the model's default:
+ * 1000 classes and 3 channels for the ImageNet models, 10 and 1 or 3 for the small ones) and ResNet's
+ * {@code zeroInitResidual} (zero the last BN weight of each residual block, as torchvision's flag).
+ */
+public record ModelOptions(int numClasses, int inChannels, boolean zeroInitResidual) {
+    public static final ModelOptions DEFAULTS = new ModelOptions(0, 0, false);
+
+    public ModelOptions {
+        if (numClasses < 0 || inChannels < 0) {
+            throw new IllegalArgumentException("ModelOptions: numClasses and inChannels must be >= 1 (or 0 for the"
+                    + " model's default), got numClasses=" + numClasses + " inChannels=" + inChannels);
+        }
+    }
+
+    public static ModelOptions numClasses(int numClasses) {
+        return DEFAULTS.withNumClasses(numClasses);
+    }
+
+    public ModelOptions withNumClasses(int n) {
+        return new ModelOptions(n, inChannels, zeroInitResidual);
+    }
+
+    public ModelOptions withInChannels(int c) {
+        return new ModelOptions(numClasses, c, zeroInitResidual);
+    }
+
+    public ModelOptions withZeroInitResidual(boolean z) {
+        return new ModelOptions(numClasses, inChannels, z);
+    }
+
+    int numClassesOr(int modelDefault) {
+        return numClasses == 0 ? modelDefault : numClasses;
+    }
+
+    int inChannelsOr(int modelDefault) {
+        return inChannels == 0 ? modelDefault : inChannels;
+    }
+}
