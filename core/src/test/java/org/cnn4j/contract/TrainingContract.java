@@ -1,9 +1,19 @@
 package org.cnn4j.contract;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
+import org.cnn4j.backend.ConvSpec;
+import org.cnn4j.io.Safetensors;
 import org.cnn4j.nn.AdaptiveAvgPool2d;
 import org.cnn4j.nn.BatchNorm2d;
 import org.cnn4j.nn.Conv2d;
@@ -15,13 +25,16 @@ import org.cnn4j.nn.ReLU;
 import org.cnn4j.nn.Sequential;
 import org.cnn4j.ops.Losses;
 import org.cnn4j.optim.Adam;
+import org.cnn4j.optim.AdamW;
 import org.cnn4j.optim.Optimizer;
+import org.cnn4j.optim.SGD;
 import org.cnn4j.tensor.MemoryScope;
 import org.cnn4j.tensor.NoGrad;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 import org.cnn4j.testing.BackendTestBase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** End-to-end training: layers, autograd and an optimizer together learn a small synthetic image task. */
 public abstract class TrainingContract extends BackendTestBase {
@@ -107,5 +120,69 @@ public abstract class TrainingContract extends BackendTestBase {
             assertTrue(accuracy >= 0.9, "held-out accuracy " + accuracy + " (chance 0.25)");
             opt.zeroGrad();
         }
+    }
+
+    /**
+     * The net of tools/golden/make_optim_fixtures.py: conv-bn-relu-pool-flatten-linear. The conv has no bias, as
+     * in torchvision: a bias before batch norm gets a zero gradient, which Adam turns into noise-driven steps.
+     */
+    static Sequential goldenNet() {
+        return new Sequential(new Conv2d(1, 4, 3, 3, ConvSpec.of(1, 1), false), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2, 2, 0),
+                new Flatten(), new Linear(4 * 4 * 4, 3));
+    }
+
+    @Test
+    void sgdAndAdamWReproducePyTorchLosses(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("optim_golden.safetensors");
+        try (InputStream in = TrainingContract.class.getResourceAsStream("/golden/optim_golden.safetensors")) {
+            Files.copy(in, file);
+        }
+        Map<String, Tensor> golden = Safetensors.load(file, backend);
+        float[] labelValues = golden.get("labels").toFloatArray();
+        int[] labels = new int[labelValues.length];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (int) labelValues[i];
+        }
+        for (String name : List.of("sgd", "adamw")) {
+            try (Sequential net = goldenNet()) {
+                net.loadStateDict(withPrefix(golden, "init."));
+                Optimizer opt = name.equals("sgd")
+                        ? new SGD(net.parameters(), 0.05, 0.9, 0, 1e-4, true)
+                        : new AdamW(net.parameters(), 1e-3, 0.01);
+                float[] expected = golden.get(name + ".losses").toFloatArray();
+                for (int step = 0; step < expected.length; step++) {
+                    try (MemoryScope s = MemoryScope.open()) {
+                        Tensor loss = Losses.crossEntropy(net.call(golden.get("input")), labels);
+                        double got = loss.item();
+                        assertEquals(expected[step], got, 1e-4 * Math.abs(expected[step]),
+                                name + " loss at step " + step);
+                        opt.zeroGrad();
+                        loss.backward();
+                        opt.step();
+                    }
+                }
+                Map<String, Tensor> finals = withPrefix(golden, name + ".final.");
+                for (Map.Entry<String, Tensor> e : net.stateDict().entrySet()) {
+                    float[] want = finals.get(e.getKey()).toFloatArray();
+                    float[] got = e.getValue().toFloatArray();
+                    for (int i = 0; i < want.length; i++) {
+                        assertEquals(want[i], got[i], 1e-4 + 1e-3 * Math.abs(want[i]),
+                                name + " final " + e.getKey() + "[" + i + "]");
+                    }
+                }
+                opt.zeroGrad();
+                opt.close();
+            }
+        }
+    }
+
+    private static Map<String, Tensor> withPrefix(Map<String, Tensor> all, String prefix) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        all.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
     }
 }
