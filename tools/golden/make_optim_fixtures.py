@@ -39,8 +39,9 @@ def save_safetensors(path, tensors):
 
 
 def make_net():
-    # conv-bn-relu-pool-linear; the same layers as the Java test builds (Sequential keys 0..5)
-    return nn.Sequential(nn.Conv2d(1, 4, 3, 1, 1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2, 2, 0),
+    # conv-bn-relu-pool-linear; the same layers as the Java test builds (Sequential keys 0..5). No conv bias, as
+    # in torchvision: a bias before batch norm gets a zero gradient that Adam turns into noise-driven steps.
+    return nn.Sequential(nn.Conv2d(1, 4, 3, 1, 1, bias=False), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2, 2, 0),
                          nn.Flatten(), nn.Linear(4 * 4 * 4, 3))
 
 

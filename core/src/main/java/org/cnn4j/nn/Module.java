@@ -24,7 +24,10 @@ import org.cnn4j.tensor.Tensor;
  */
 public abstract class Module implements AutoCloseable {
 
-    /** Observes each module's forward pass (e.g. to record per-layer output shapes). */
+    /**
+     * Observes each module's forward pass (e.g. to record per-layer output shapes). When no graph is recorded, a
+     * {@link Sequential} frees each intermediate output once the next layer has run: copy what must outlive it.
+     */
     @FunctionalInterface
     public interface ForwardHook {
         void after(Module module, Tensor input, Tensor output);
@@ -330,7 +333,10 @@ public abstract class Module implements AutoCloseable {
         }
     }
 
-    /** Moves all parameters and buffers to {@code target} (the old tensors are freed); returns this. */
+    /**
+     * Moves all parameters and buffers to {@code target} (the old tensors are freed, so build optimizers after
+     * moving); returns this.
+     */
     public Module to(Backend target) {
         for (Module m : namedModules().values()) {
             for (Map.Entry<String, Tensor> e : m.parameters.entrySet()) {

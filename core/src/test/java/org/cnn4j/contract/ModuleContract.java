@@ -244,10 +244,11 @@ public abstract class ModuleContract extends BackendTestBase {
             assertEquals(Shape.of(2, 5), fc.call(new Flatten().call(x)).shape());
             assertFalse(fc.hasParameter("bias"));
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new BatchNorm2d(4).call(x));
-        assertTrue(e.getMessage().contains("BatchNorm2d(4)") && e.getMessage().contains("[2, 3, 9, 9]"),
-                e.getMessage());
+        try (BatchNorm2d bn = new BatchNorm2d(4)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bn.call(x));
+            assertTrue(e.getMessage().contains("BatchNorm2d(4)") && e.getMessage().contains("[2, 3, 9, 9]"),
+                    e.getMessage());
+        }
     }
 
     @Test

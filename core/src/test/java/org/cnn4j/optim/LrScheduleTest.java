@@ -1,0 +1,76 @@
+package org.cnn4j.optim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** LR sequences against PyTorch's schedulers (fixture from tools/golden/make_optim_fixtures.py, base lr 0.1). */
+class LrScheduleTest {
+    private static JsonNode golden;
+
+    @BeforeAll
+    static void load() throws IOException {
+        try (InputStream in = LrScheduleTest.class.getResourceAsStream("/golden/lr_schedules.json")) {
+            golden = new ObjectMapper().readTree(in);
+        }
+    }
+
+    private static void assertMatches(String name, LrSchedule schedule) {
+        JsonNode expected = golden.get(name);
+        assertEquals(true, expected.size() > 5, name + " fixture");
+        for (int step = 0; step < expected.size(); step++) {
+            double want = expected.get(step).asDouble();
+            assertEquals(want, schedule.lr(step), 1e-12 + 1e-9 * Math.abs(want), name + " at step " + step);
+        }
+    }
+
+    @Test
+    void stepLr() {
+        assertMatches("step_lr", new StepLR(0.1, 3, 0.5));
+    }
+
+    @Test
+    void multiStepLr() {
+        assertMatches("multi_step_lr", new MultiStepLR(0.1, new int[] {5, 2, 9}, 0.1));
+    }
+
+    @Test
+    void cosineAnnealingLr() {
+        assertMatches("cosine_annealing_lr", new CosineAnnealingLR(0.1, 10, 0.001));
+    }
+
+    @Test
+    void linearWarmupThenCosine() {
+        assertMatches("linear_warmup_cosine", new LinearWarmup(new CosineAnnealingLR(0.1, 10), 5, 0.1));
+    }
+
+    @Test
+    void oneCycleLrWithPyTorchDefaults() {
+        assertMatches("one_cycle_lr", new OneCycleLR(0.1, 20));
+    }
+
+    @Test
+    void handComputedValues() {
+        // OneCycle: starts at max/25, peaks at step 0.3*total-1, ends at max/25/1e4
+        OneCycleLR one = new OneCycleLR(1.0, 100);
+        assertEquals(0.04, one.lr(0), 1e-12);
+        assertEquals(1.0, one.lr(29), 1e-12);
+        assertEquals(0.04 / 1e4, one.lr(99), 1e-15);
+        assertEquals(0.5, new CosineAnnealingLR(1.0, 10).lr(5), 1e-12);
+        assertEquals(0.001, new StepLR(1.0, 2).lr(7), 1e-15);
+    }
+
+    @Test
+    void badArgumentsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new OneCycleLR(0.1, 20).lr(20));
+        assertThrows(IllegalArgumentException.class, () -> new StepLR(0.1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new LinearWarmup(LrSchedule.constant(1), 0));
+    }
+}
