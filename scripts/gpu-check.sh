@@ -40,16 +40,56 @@ else
 fi
 [ "${1:-}" = "--quick" ] && { section "summary"; echo "failures: $failures"; exit $((failures > 0)); }
 
-# Runs ./cnn <args>; reports a missing subcommand (usage error, exit code 2) instead of failing.
+# Runs the cnn command (./cnn, or $CNN_JAR with $JAVA where there is no Maven), logging to $OUT/<name>.log.
 cnn() {
   local name="$1"; shift
-  if [ ! -x ./cnn ]; then echo "skipped $name: ./cnn launcher not found"; return 3; fi
-  ./cnn "$@" > "$OUT/$name.log" 2>&1
-  local rc=$?
-  if [ $rc -eq 2 ] && grep -qiE 'unmatched argument|unknown (sub)?command|unknown option|usage' "$OUT/$name.log"; then
-    echo "skipped $name: './cnn $1' is not available in this build"; return 3
-  fi
-  return $rc
+  if [ -n "${CNN_JAR:-}" ]; then "$JAVA" -jar "$CNN_JAR" "$@" > "$OUT/$name.log" 2>&1; else ./cnn "$@" > "$OUT/$name.log" 2>&1; fi
+}
+
+section "first 20 losses, CPU vs GPU (1 epoch of the default model on the embedded data)"
+cnn losses-cpu train --backend cpu --epochs 1 --seed 42 --out "$OUT/run-cpu"; a=$?
+cnn losses-gpu train --backend cuda --epochs 1 --seed 42 --out "$OUT/run-gpu"; b=$?
+if [ $a -eq 0 ] && [ $b -eq 0 ]; then
+  echo "epoch,step,loss(cpu) | loss(gpu)"
+  paste -d'|' <(head -21 "$OUT/run-cpu/steps.csv") <(head -21 "$OUT/run-gpu/steps.csv" | cut -d, -f3)
+  grep -h "final test accuracy" "$OUT/losses-cpu.log" "$OUT/losses-gpu.log"
+  echo "(expect small differences that grow slowly: float32 summation order, TF32 convolutions on Ampere+)"
+else
+  ran 1 "train on cpu (rc $a) / cuda (rc $b): see $OUT/losses-*.log"
+fi
+
+section "device memory before/after 200 training steps (must not grow)"
+cnn memory bench --backend cuda --model resnet18 --mode train --batch-size 32 --runs 3 --memory-steps 200 --json; rc=$?
+cat "$OUT/memory.log"; ran $rc "memory check"
+if [ $rc -eq 0 ]; then
+  python3 - "$OUT/memory.log" <<'PY' || ran 1 "live bytes grew over 200 steps"
+import json, sys
+r = json.loads([l for l in open(sys.argv[1]) if l.startswith("{")][-1])
+print(f"live bytes before {r['live_bytes_before']:,}, after {r['live_bytes_after']:,}")
+sys.exit(r["live_bytes_after"] > r["live_bytes_before"])
+PY
+fi
+command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=memory.used,memory.total --format=csv
+
+section "benchmarks (cnn4j CUDA; PyTorch CUDA side by side when installed)"
+if python3 -c 'import torch, torchvision, sys; sys.exit(not torch.cuda.is_available())' 2>/dev/null; then
+  python3 tools/bench/compare.py --backend cuda --runs 5 --markdown | tee "$OUT/bench.md"; ran "${PIPESTATUS[0]}" "benchmark table"
+else
+  echo "PyTorch with CUDA not found: cnn4j numbers only"
+  for args in "--model resnet50 --mode train --batch-size 64" "--model resnet50 --mode infer --batch-size 64" \
+      "--op conv --input 32,64,56,56 --out-channels 64" "--op conv --input 32,128,28,28 --out-channels 128" \
+      "--op conv --input 32,256,14,14 --out-channels 256" "--op conv --input 8,3,224,224 --out-channels 64 --kernel 7 --stride 2 --padding 3"; do
+    # shellcheck disable=SC2086
+    cnn bench bench --backend cuda $args; rc=$?; cat "$OUT/bench.log"; ran $rc "bench $args"
+  done
+fi
+
+section "summary"; echo "failures: $failures"; exit $((failures > 0)); }
+
+# Runs the cnn command (./cnn, or $CNN_JAR with $JAVA where there is no Maven), logging to $OUT/<name>.log.
+cnn() {
+  local name="$1"; shift
+  if [ -n "${CNN_JAR:-}" ]; then "$JAVA" -jar "$CNN_JAR" "$@" > "$OUT/$name.log" 2>&1; else ./cnn "$@" > "$OUT/$name.log" 2>&1; fi
 }
 
 section "first 20 losses, CPU vs GPU (1 epoch of the default model)"

@@ -2,8 +2,10 @@
 """Runs the same benchmark cases through cnn4j (`./cnn bench --json`) and PyTorch, same machine, same run,
 and prints a ratio table (cnn4j throughput / PyTorch throughput; > 1 means cnn4j is faster).
 
-Usage: tools/bench/compare.py [--threads N] [--runs 5] [--quick] [--markdown]
-Needs PyTorch (Debian: apt-get install python3-torch; for a fast BLAS also libopenblas0-pthread).
+Usage: tools/bench/compare.py [--threads N] [--runs 5] [--quick] [--markdown] [--backend cpu|cuda]
+Needs PyTorch (Debian: apt-get install python3-torch; for a fast BLAS also libopenblas0-pthread). With
+--backend cuda, cnn4j runs on its CUDA backend and PyTorch on its CUDA device, and the GPU cases (resnet50
+training and inference at batch 64) are added.
 """
 import argparse
 import json
@@ -24,32 +26,34 @@ CONV_SHAPES = [  # (N, C, H, W, K, kernel, stride, padding)
 ]
 
 
-def torch_median(fn, runs, warmup=2):
+def torch_median(fn, runs, sync, warmup=2):
     for _ in range(warmup):
         fn()
+    sync()
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
         fn()
+        sync()
         times.append((time.perf_counter() - t0) * 1e3)
     return statistics.median(times)
 
 
-def cnn_bench(args, runs, threads):
+def cnn_bench(args, runs, threads, backend):
     env = dict(os.environ, CNN4J_CPU_THREADS=str(threads))
-    cmd = [os.path.join(ROOT, "cnn"), "bench", "--backend", "cpu", "--runs", str(runs), "--json"] + args
+    cmd = [os.path.join(ROOT, "cnn"), "bench", "--backend", backend, "--runs", str(runs), "--json"] + args
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
-def cases(quick):
+def cases(quick, dev):
     import torch
     import torch.nn.functional as F
     import torchvision
     conv = CONV_SHAPES[:1] if quick else CONV_SHAPES
     for (n, c, h, w, k, r, s, p) in conv:
-        x = torch.randn(n, c, h, w)
-        wt = torch.randn(k, c, r, r)
+        x = torch.randn(n, c, h, w, device=dev)
+        wt = torch.randn(k, c, r, r, device=dev)
         flops = 2.0 * n * k * ((h + 2 * p - r) // s + 1) * ((w + 2 * p - r) // s + 1) * c * r * r
         name = f"conv fwd N{n} C{c}->{k} {h}x{w} k{r} s{s}"
         yield (name, ["--op", "conv", "--input", f"{n},{c},{h},{w}", "--out-channels", str(k), "--kernel", str(r),
@@ -63,30 +67,33 @@ def cases(quick):
             torch.nn.grad.conv2d_weight(x, wt.shape, gy, stride=s, padding=p)
         yield (name.replace("fwd", "bwd"), ["--op", "conv-backward", "--input", f"{n},{c},{h},{w}", "--out-channels",
                str(k), "--kernel", str(r), "--stride", str(s), "--padding", str(p)], backward, "gflops", 2 * flops)
-    a, b = torch.randn(2048, 2048), torch.randn(2048, 2048)
+    a, b = torch.randn(2048, 2048, device=dev), torch.randn(2048, 2048, device=dev)
     yield ("gemm 2048^3", ["--op", "gemm"], lambda: torch.mm(a, b), "gflops", 2.0 * 2048 ** 3)
-    model = torchvision.models.resnet18()
-    model.eval()
-    xi = torch.randn(8, 3, 224, 224)
+    models = [("resnet18", 8, 16)] + ([("resnet50", 64, 64)] if dev == "cuda" else [])
+    for arch, infer_batch, train_batch in models:
+        model = getattr(torchvision.models, arch)().to(dev)
+        model.eval()
+        xi = torch.randn(infer_batch, 3, 224, 224, device=dev)
 
-    def infer():
-        with torch.no_grad():
-            model(xi)
-    yield ("resnet18 infer b8", ["--model", "resnet18", "--mode", "infer", "--batch-size", "8"], infer,
-           "images_per_second", 8)
-    if not quick:
-        tmodel = torchvision.models.resnet18()
+        def infer(model=model, xi=xi):
+            with torch.no_grad():
+                model(xi)
+        yield (f"{arch} infer b{infer_batch}", ["--model", arch, "--mode", "infer", "--batch-size", str(infer_batch)],
+               infer, "images_per_second", infer_batch)
+        if quick:
+            continue
+        tmodel = getattr(torchvision.models, arch)().to(dev)
         tmodel.train()
         opt = torch.optim.SGD(tmodel.parameters(), lr=0.01, momentum=0.9)
-        xt = torch.randn(16, 3, 224, 224)
-        yt = torch.randint(0, 1000, (16,))
+        xt = torch.randn(train_batch, 3, 224, 224, device=dev)
+        yt = torch.randint(0, 1000, (train_batch,), device=dev)
 
-        def train_step():
+        def train_step(tmodel=tmodel, opt=opt, xt=xt, yt=yt):
             opt.zero_grad()
             F.cross_entropy(tmodel(xt), yt).backward()
             opt.step()
-        yield ("resnet18 train b16", ["--model", "resnet18", "--mode", "train", "--batch-size", "16"], train_step,
-               "images_per_second", 16)
+        yield (f"{arch} train b{train_batch}", ["--model", arch, "--mode", "train", "--batch-size", str(train_batch)],
+               train_step, "images_per_second", train_batch)
 
 
 def main():
@@ -95,22 +102,30 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--backend", choices=["cpu", "cuda"], default="cpu")
     args = ap.parse_args()
     try:
         import torch
     except ImportError:
         sys.exit("PyTorch is not installed (Debian: apt-get install python3-torch python3-torchvision)")
     torch.set_num_threads(args.threads)
+    dev = args.backend
+    if dev == "cuda" and not torch.cuda.is_available():
+        sys.exit("--backend cuda: PyTorch sees no CUDA device")
+    if dev == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = False  # PyTorch's default since 1.12; cnn4j's GEMM is fp32 too
+    sync = torch.cuda.synchronize if dev == "cuda" else (lambda: None)
     rows = []
-    for name, cnn_args, fn, metric, work in cases(args.quick):
-        t_ms = torch_median(fn, args.runs)
+    for name, cnn_args, fn, metric, work in cases(args.quick, dev):
+        t_ms = torch_median(fn, args.runs, sync)
         torch_rate = work / (t_ms * 1e6) if metric == "gflops" else work / (t_ms / 1e3)
-        ours = cnn_bench(cnn_args, args.runs, args.threads)
+        ours = cnn_bench(cnn_args, args.runs, args.threads, args.backend)
         our_rate = ours[metric]
         rows.append((name, metric, our_rate, torch_rate, our_rate / torch_rate))
         print(f"{name:38s} cnn4j {our_rate:9.2f}  torch {torch_rate:9.2f}  ratio {our_rate / torch_rate:5.2f}",
               file=sys.stderr)
-    print(f"\nMachine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, {args.threads} threads;"
+    device = torch.cuda.get_device_name() if dev == "cuda" else (platform.processor() or platform.machine())
+    print(f"\nMachine: {device}, {os.cpu_count()} cores, {args.threads} threads;"
           f" PyTorch {torch.__version__}; {time.strftime('%Y-%m-%d')}; medians of {args.runs} runs\n")
     sep = "|" if args.markdown else " "
     print(f"{sep} case {sep} unit {sep} cnn4j {sep} PyTorch {sep} ratio {sep}")

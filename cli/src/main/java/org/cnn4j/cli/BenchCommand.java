@@ -37,7 +37,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "8", description = "batch size for --model (default 8)")
     int batchSize;
 
-    @Option(names = "--size", defaultValue = "224", description = "input height and width for --model")
+    @Option(names = "--size", defaultValue = "0", description = "input height and width for --model (default: the model's, e.g. 224)")
     int size;
 
     @Option(names = "--input", description = "N,C,H,W for ops")
