@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 class CpuGemmKernelTest {
     private final Random random = new Random(7);
 
-    /** Sizes chosen to hit partial tiles in every blocking dimension (MC=64, NC=256, KC=256) and tiny cases. */
+    /** Sizes chosen to hit partial tiles in every blocking dimension (MC=32, NC=512, KC=128) and tiny cases. */
     private static final int[][] SIZES = {
-        {1, 1, 1}, {3, 5, 7}, {2, 1, 9}, {1, 17, 4}, {64, 256, 256}, {65, 257, 300}, {130, 9, 513}, {7, 600, 33},
+        {1, 1, 1}, {3, 5, 7}, {2, 1, 9}, {1, 17, 4}, {32, 512, 128}, {33, 513, 129}, {65, 257, 300}, {130, 9, 513},
+        {7, 1100, 33}, {64, 1030, 260},
         {33, 40, 520},
     };
 
