@@ -27,9 +27,18 @@ final class CpuGemm {
     private CpuGemm() {
     }
 
-    /** {@code C = alpha * op(A) * op(B) + beta * C}; op(A) is m x k, op(B) is k x n, all row-major. */
+    /** {@code C = alpha * op(A) * op(B) + beta * C}; op(A) is m x k, op(B) is k x n, all row-major and dense. */
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
                      float[] b, int bOff, float beta, float[] c, int cOff) {
+        gemm(transA, transB, m, n, k, alpha, a, aOff, transA ? m : k, b, bOff, transB ? k : n, beta, c, cOff, n);
+    }
+
+    /**
+     * The same on sub-matrices: {@code lda}, {@code ldb}, {@code ldc} are the row strides of A, B and C as stored
+     * (A stored k x m when transposed, B stored n x k when transposed), as in BLAS.
+     */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                     float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         if (m <= 0 || n <= 0) {
             return;
         }
@@ -39,24 +48,25 @@ final class CpuGemm {
         CpuThreads.parallelFor(tilesM * tilesN, costPerTile, (from, to) -> {
             for (int t = from; t < to; t++) {
                 int i0 = (t / tilesN) * MC, j0 = (t % tilesN) * NC;
-                tile(transA, transB, m, n, k, alpha, a, aOff, b, bOff, beta, c, cOff, i0,
+                tile(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, i0,
                         Math.min(MC, m - i0), j0, Math.min(NC, n - j0));
             }
         });
     }
 
     /** Computes the C tile rows [i0, i0+mc) x columns [j0, j0+nc) over the whole depth k. */
-    private static void tile(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
-                             float[] b, int bOff, float beta, float[] c, int cOff, int i0, int mc, int j0, int nc) {
+    private static void tile(boolean transA, boolean transB, int k, float alpha, float[] a, int aOff, int lda,
+                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, int i0, int mc,
+                             int j0, int nc) {
         Workspace ws = WORKSPACE.get();
         float[][] acc = ws.acc;
-        int tileOff = cOff + i0 * n + j0;
+        int tileOff = cOff + i0 * ldc + j0;
         for (int i = 0; i < mc; i++) {
             float[] row = acc[i];
             if (beta == 0f) {
                 java.util.Arrays.fill(row, 0, nc, 0f); // beta == 0 ignores NaN/Inf in C, as BLAS does
             } else {
-                System.arraycopy(c, tileOff + i * n, row, 0, nc);
+                System.arraycopy(c, tileOff + i * ldc, row, 0, nc);
                 if (beta != 1f) {
                     for (int j = 0; j < nc; j++) {
                         row[j] *= beta;
@@ -67,28 +77,28 @@ final class CpuGemm {
         if (alpha != 0f) {
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kc = Math.min(KC, k - p0);
-                packA(transA, m, k, alpha, a, aOff, i0, mc, p0, kc, ws.packedA);
-                packB(transB, n, k, b, bOff, p0, kc, j0, nc, ws.packedB);
+                packA(transA, lda, alpha, a, aOff, i0, mc, p0, kc, ws.packedA);
+                packB(transB, ldb, b, bOff, p0, kc, j0, nc, ws.packedB);
                 kernel(ws.packedA, ws.packedB, acc, mc, nc, kc);
             }
         }
         for (int i = 0; i < mc; i++) {
-            System.arraycopy(acc[i], 0, c, tileOff + i * n, nc);
+            System.arraycopy(acc[i], 0, c, tileOff + i * ldc, nc);
         }
     }
 
     /** pa[i*kc + p] = alpha * op(A)[i0+i, p0+p]. */
-    private static void packA(boolean transA, int m, int k, float alpha, float[] a, int aOff, int i0, int mc,
+    private static void packA(boolean transA, int lda, float alpha, float[] a, int aOff, int i0, int mc,
                               int p0, int kc, float[] pa) {
         for (int i = 0; i < mc; i++) {
             int dst = i * kc;
             if (transA) { // A is stored k x m
-                int src = aOff + p0 * m + i0 + i;
+                int src = aOff + p0 * lda + i0 + i;
                 for (int p = 0; p < kc; p++) {
-                    pa[dst + p] = alpha * a[src + p * m];
+                    pa[dst + p] = alpha * a[src + p * lda];
                 }
             } else {
-                int src = aOff + (i0 + i) * k + p0;
+                int src = aOff + (i0 + i) * lda + p0;
                 for (int p = 0; p < kc; p++) {
                     pa[dst + p] = alpha * a[src + p];
                 }
@@ -97,18 +107,18 @@ final class CpuGemm {
     }
 
     /** pb[p][j] = op(B)[p0+p, j0+j]. */
-    private static void packB(boolean transB, int n, int k, float[] b, int bOff, int p0, int kc, int j0, int nc,
+    private static void packB(boolean transB, int ldb, float[] b, int bOff, int p0, int kc, int j0, int nc,
                               float[][] pb) {
         if (transB) { // B is stored n x k: read rows of B (unit stride) and scatter into columns of pb
             for (int j = 0; j < nc; j++) {
-                int src = bOff + (j0 + j) * k + p0;
+                int src = bOff + (j0 + j) * ldb + p0;
                 for (int p = 0; p < kc; p++) {
                     pb[p][j] = b[src + p];
                 }
             }
         } else {
             for (int p = 0; p < kc; p++) {
-                System.arraycopy(b, bOff + (p0 + p) * n + j0, pb[p], 0, nc);
+                System.arraycopy(b, bOff + (p0 + p) * ldb + j0, pb[p], 0, nc);
             }
         }
     }
@@ -151,15 +161,20 @@ final class CpuGemm {
     /** The plain triple loop: the oracle for the fast path. */
     static void reference(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
                           float[] b, int bOff, float beta, float[] c, int cOff) {
+        reference(transA, transB, m, n, k, alpha, a, aOff, transA ? m : k, b, bOff, transB ? k : n, beta, c, cOff, n);
+    }
+
+    static void reference(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+                          int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 float sum = 0f;
                 for (int p = 0; p < k; p++) {
-                    float av = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
-                    float bv = transB ? b[bOff + j * k + p] : b[bOff + p * n + j];
+                    float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
                     sum += av * bv;
                 }
-                int ci = cOff + i * n + j;
+                int ci = cOff + i * ldc + j;
                 c[ci] = alpha * sum + (beta == 0f ? 0f : beta * c[ci]);
             }
         }

@@ -69,6 +69,23 @@ class CpuGemmKernelTest {
     }
 
     @Test
+    void leadingDimensionsAddressSubMatrices() {
+        int m = 45, n = 530, k = 140, pad = 7;
+        for (int combo = 0; combo < 4; combo++) {
+            boolean ta = combo >= 2, tb = combo % 2 == 1;
+            int lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad;
+            float[] a = KernelAssert.uniform(random, (ta ? k : m) * lda + 3);
+            float[] b = KernelAssert.uniform(random, (tb ? n : k) * ldb + 3);
+            float[] c = KernelAssert.uniform(random, m * ldc + 3);
+            float[] expected = c.clone();
+            CpuGemm.reference(ta, tb, m, n, k, 0.75f, a, 3, lda, b, 3, ldb, 0.5f, expected, 3, ldc);
+            CpuGemm.gemm(ta, tb, m, n, k, 0.75f, a, 3, lda, b, 3, ldb, 0.5f, c, 3, ldc);
+            // also compares the gaps between rows of C, which must be left as they were
+            KernelAssert.assertClose("gemm with leading dimensions transA=" + ta + " transB=" + tb, expected, c);
+        }
+    }
+
+    @Test
     void concurrentCallsDoNotInterfere() throws Exception {
         Thread[] threads = new Thread[4];
         Throwable[] errors = new Throwable[threads.length];
