@@ -4,8 +4,9 @@ import org.cnn4j.backend.ConvSpec;
 
 /**
  * Lowers one image's channel group to a matrix and back. The column matrix has one row per (channel, r, s)
- * tap and one column per output pixel: {@code col[(c*R + r)*S + s][p*Q + q] = x[c, p*sh - ph + r*dh,
- * q*sw - pw + s*dw]}, zero where the tap falls in the padding.
+ * tap and one column per output pixel of the output rows [p0, p1):
+ * {@code col[(c*R + r)*S + s][(p-p0)*Q + q] = x[c, p*sh - ph + r*dh, q*sw - pw + s*dw]}, zero where the tap
+ * falls in the padding. Working on a band of output rows bounds the scratch memory for large images.
  */
 final class Im2col {
     private Im2col() {
@@ -17,18 +18,18 @@ final class Im2col {
     }
 
     /** Writes the column matrix of the {@code channels} planes of x starting at {@code xOff} into col. */
-    static void im2col(float[] x, int xOff, int channels, int h, int w, int r, int s, int p, int q, ConvSpec spec,
-                       float[] col) {
+    static void im2col(float[] x, int xOff, int channels, int h, int w, int r, int s, int p0, int p1, int q,
+                       ConvSpec spec, float[] col) {
         int sh = spec.strideH(), sw = spec.strideW();
         for (int c = 0; c < channels; c++) {
             int plane = xOff + c * h * w;
             for (int ir = 0; ir < r; ir++) {
                 for (int is = 0; is < s; is++) {
-                    int row = ((c * r + ir) * s + is) * p * q;
+                    int row = ((c * r + ir) * s + is) * (p1 - p0) * q;
                     int offW = is * spec.dilationW() - spec.padW();
                     int qLo = firstValid(offW, sw), qHi = endValid(offW, sw, w, q);
-                    for (int ip = 0; ip < p; ip++) {
-                        int dst = row + ip * q;
+                    for (int ip = p0; ip < p1; ip++) {
+                        int dst = row + (ip - p0) * q;
                         int ih = ip * sh - spec.padH() + ir * spec.dilationH();
                         if (ih < 0 || ih >= h || qLo >= qHi) {
                             java.util.Arrays.fill(col, dst, dst + q, 0f);
@@ -51,22 +52,22 @@ final class Im2col {
     }
 
     /** Adds the column matrix back onto the {@code channels} planes of dx at {@code dxOff} (which it does not clear). */
-    static void col2im(float[] col, float[] dx, int dxOff, int channels, int h, int w, int r, int s, int p, int q,
-                       ConvSpec spec) {
+    static void col2im(float[] col, float[] dx, int dxOff, int channels, int h, int w, int r, int s, int p0, int p1,
+                       int q, ConvSpec spec) {
         int sh = spec.strideH(), sw = spec.strideW();
         for (int c = 0; c < channels; c++) {
             int plane = dxOff + c * h * w;
             for (int ir = 0; ir < r; ir++) {
                 for (int is = 0; is < s; is++) {
-                    int row = ((c * r + ir) * s + is) * p * q;
+                    int row = ((c * r + ir) * s + is) * (p1 - p0) * q;
                     int offW = is * spec.dilationW() - spec.padW();
                     int qLo = firstValid(offW, sw), qHi = endValid(offW, sw, w, q);
-                    for (int ip = 0; ip < p; ip++) {
+                    for (int ip = p0; ip < p1; ip++) {
                         int ih = ip * sh - spec.padH() + ir * spec.dilationH();
                         if (ih < 0 || ih >= h) {
                             continue;
                         }
-                        int src = row + ip * q, dst = plane + ih * w + offW;
+                        int src = row + (ip - p0) * q, dst = plane + ih * w + offW;
                         if (sw == 1) {
                             for (int iq = qLo; iq < qHi; iq++) {
                                 dx[dst + iq] += col[src + iq];

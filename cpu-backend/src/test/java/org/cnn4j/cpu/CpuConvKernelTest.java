@@ -98,6 +98,28 @@ class CpuConvKernelTest {
         }
     }
 
+    /** A budget of one output row per band: exercises the band loop (partial bands included) on small shapes. */
+    @Test
+    void bandsOfOutputRowsMatchReference() {
+        for (Case cs : CASES) {
+            int budget = (cs.c() / cs.spec().groups()) * cs.r() * cs.s() * cs.yDims()[3] * 2 - 1; // 1 row per band
+            float[] x = KernelAssert.uniform(random, prod(cs.xDims())), w = KernelAssert.uniform(random, prod(cs.wDims()));
+            float[] dy = KernelAssert.uniform(random, prod(cs.yDims()));
+            float[] y = new float[dy.length], yRef = new float[dy.length];
+            CpuConvReference.forward(x, cs.xDims(), w, cs.wDims(), yRef, cs.yDims(), cs.spec());
+            CpuConv.forward(x, cs.xDims(), w, cs.wDims(), y, cs.yDims(), cs.spec(), budget);
+            KernelAssert.assertClose("banded forward " + cs, yRef, y);
+            float[] dx = new float[x.length], dxRef = new float[x.length];
+            CpuConvReference.backwardData(dy, cs.yDims(), w, cs.wDims(), dxRef, cs.xDims(), cs.spec());
+            CpuConv.backwardData(dy, cs.yDims(), w, cs.wDims(), dx, cs.xDims(), cs.spec(), budget);
+            KernelAssert.assertClose("banded backward data " + cs, dxRef, dx);
+            float[] dw = new float[w.length], dwRef = new float[w.length];
+            CpuConvReference.backwardFilter(x, cs.xDims(), dy, cs.yDims(), dwRef, cs.wDims(), cs.spec());
+            CpuConv.backwardFilter(x, cs.xDims(), dy, cs.yDims(), dw, cs.wDims(), cs.spec(), budget);
+            KernelAssert.assertClose("banded backward filter " + cs, dwRef, dw, dw.length, 2e-4, 1e-4);
+        }
+    }
+
     @Test
     void concurrentForwardCallsDoNotInterfere() throws Exception {
         Thread[] threads = new Thread[4];

@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 class CpuGemmKernelTest {
     private final Random random = new Random(7);
 
-    /** Sizes chosen to hit partial tiles in every blocking dimension (MC=64, NC=256, KC=256) and tiny cases. */
+    /** Sizes chosen to hit partial tiles in every blocking dimension (MC=32, NC=512, KC=128) and tiny cases. */
     private static final int[][] SIZES = {
-        {1, 1, 1}, {3, 5, 7}, {2, 1, 9}, {1, 17, 4}, {64, 256, 256}, {65, 257, 300}, {130, 9, 513}, {7, 600, 33},
+        {1, 1, 1}, {3, 5, 7}, {2, 1, 9}, {1, 17, 4}, {32, 512, 128}, {33, 513, 129}, {65, 257, 300}, {130, 9, 513},
+        {7, 1100, 33}, {64, 1030, 260},
         {33, 40, 520},
     };
 
@@ -64,6 +65,23 @@ class CpuGemmKernelTest {
         KernelAssert.assertClose("gemm with offsets", expected, c);
         for (int i = 0; i < off; i++) {
             assertArrayEquals(new float[] {expected[i], expected[off + m * n + i]}, new float[] {c[i], c[off + m * n + i]});
+        }
+    }
+
+    @Test
+    void leadingDimensionsAddressSubMatrices() {
+        int m = 45, n = 530, k = 140, pad = 7;
+        for (int combo = 0; combo < 4; combo++) {
+            boolean ta = combo >= 2, tb = combo % 2 == 1;
+            int lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad;
+            float[] a = KernelAssert.uniform(random, (ta ? k : m) * lda + 3);
+            float[] b = KernelAssert.uniform(random, (tb ? n : k) * ldb + 3);
+            float[] c = KernelAssert.uniform(random, m * ldc + 3);
+            float[] expected = c.clone();
+            CpuGemm.reference(ta, tb, m, n, k, 0.75f, a, 3, lda, b, 3, ldb, 0.5f, expected, 3, ldc);
+            CpuGemm.gemm(ta, tb, m, n, k, 0.75f, a, 3, lda, b, 3, ldb, 0.5f, c, 3, ldc);
+            // also compares the gaps between rows of C, which must be left as they were
+            KernelAssert.assertClose("gemm with leading dimensions transA=" + ta + " transB=" + tb, expected, c);
         }
     }
 
