@@ -41,7 +41,7 @@ final class CurvesPlot {
         plot.add(panel("accuracy", trainAcc, testAcc), 1);
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
-        AtomicFiles.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, 800, 600));
+        AtomicFiles.writeStream(file, out -> ChartUtils.writeChartAsPNG(out, chart, 800, 600));
     }
 
     private static XYPlot panel(String label, XYSeries train, XYSeries test) {

@@ -9,14 +9,13 @@ import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.io.Safetensors;
 import org.cnn4j.models.ModelOptions;
-import org.cnn4j.models.ModelRegistry;
 import org.cnn4j.nn.Module;
-import org.cnn4j.nn.StateDictException;
 import org.cnn4j.tensor.MemoryScope;
 import org.cnn4j.tensor.NoGrad;
 import org.cnn4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -28,14 +27,11 @@ public final class InferCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Model name (see `cnn models`).")
-    String model;
+    @Mixin
+    ModelArgs args;
 
-    @Option(names = "--num-classes", description = "Number of output classes (default: the model's).")
-    Integer numClasses;
 
-    @Option(names = "--weights", required = true, description = "Weights (a state_dict) as .safetensors.")
-    Path weights;
+
 
     @Option(names = "--input", required = true, description = "Safetensors file holding tensor 'input'.")
     Path input;
@@ -43,16 +39,14 @@ public final class InferCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "Safetensors file to write tensor 'output' to.")
     Path output;
 
-    @Option(names = "--backend", description = "cpu, cuda or auto (default: -Dcnn4j.backend / CNN4J_BACKEND / auto).")
-    String backend;
 
     @Override
     public Integer call() throws IOException {
-        ModelOptions opts = ModelCliSupport.options(spec, model, numClasses);
-        Backend be = backend == null ? Backends.current() : Backends.get(backend);
-        try (Backends.Use use = Backends.use(be); Module net = ModelRegistry.create(model, opts);
+        ModelOptions opts = args.options();
+        Backend be = args.backend();
+        try (Backends.Use use = Backends.use(be); Module net = args.create(opts);
              MemoryScope scope = MemoryScope.open()) {
-            loadWeights(net, model, weights, be);
+            args.loadWeights(net, be);
             Map<String, Tensor> in = Safetensors.load(input, be);
             Tensor x = in.get("input");
             if (x == null) {
@@ -67,20 +61,11 @@ public final class InferCommand implements Callable<Integer> {
             try (NoGrad ng = NoGrad.enter()) {
                 y = net.call(x);
             }
-            Safetensors.save(output, Map.of("output", y), Map.of("model", model, "weights",
-                    String.valueOf(weights.getFileName())));
+            Safetensors.save(output, Map.of("output", y), Map.of("model", args.model, "weights",
+                    String.valueOf(args.weights.getFileName())));
             spec.commandLine().getOut().println("wrote output " + y.shape() + " to " + output);
             spec.commandLine().getOut().flush();
         }
         return 0;
-    }
-
-    /** Strict load; a file that does not fit fails with every missing, unexpected and mis-shaped key. */
-    static void loadWeights(Module net, String model, Path weights, Backend be) throws IOException {
-        try (MemoryScope scope = MemoryScope.open()) {
-            net.loadStateDict(Safetensors.load(weights, be));
-        } catch (StateDictException e) {
-            throw new IllegalArgumentException(weights + " does not fit " + model + ": " + e.getMessage(), e);
-        }
     }
 }

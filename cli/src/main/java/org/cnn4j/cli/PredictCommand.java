@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.models.ModelOptions;
-import org.cnn4j.models.ModelRegistry;
 import org.cnn4j.nn.Module;
 import org.cnn4j.tensor.MemoryScope;
 import org.cnn4j.tensor.NoGrad;
@@ -19,6 +18,7 @@ import org.cnn4j.tensor.Tensor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -30,14 +30,11 @@ public final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Model name (see `cnn models`).")
-    String model;
+    @Mixin
+    ModelArgs args;
 
-    @Option(names = "--num-classes", description = "Number of output classes (default: the model's).")
-    Integer numClasses;
 
-    @Option(names = "--weights", required = true, description = "Weights (a state_dict) as .safetensors.")
-    Path weights;
+
 
     @Option(names = "--image", required = true, description = "A PNG or JPEG image.")
     Path image;
@@ -48,22 +45,20 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--labels", description = "Class names, one per line (default: class indices).")
     Path labels;
 
-    @Option(names = "--backend", description = "cpu, cuda or auto.")
-    String backend;
 
     @Override
     public Integer call() throws IOException {
-        ModelOptions opts = ModelCliSupport.options(spec, model, numClasses);
+        ModelOptions opts = args.options();
         if (top < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--top must be at least 1, got " + top);
         }
         List<String> names = labels == null ? null : Files.readAllLines(labels, StandardCharsets.UTF_8);
         float[] pixels = PredictPreprocessing.imagenet(image);
-        Backend be = backend == null ? Backends.current() : Backends.get(backend);
+        Backend be = args.backend();
         float[] logits;
-        try (Backends.Use use = Backends.use(be); Module net = ModelRegistry.create(model, opts);
+        try (Backends.Use use = Backends.use(be); Module net = args.create(opts);
              MemoryScope scope = MemoryScope.open(); NoGrad ng = NoGrad.enter()) {
-            InferCommand.loadWeights(net, model, weights, be);
+            args.loadWeights(net, be);
             net.eval();
             logits = net.call(Tensor.of(be, pixels, PredictPreprocessing.SHAPE)).toFloatArray();
         }

@@ -294,20 +294,12 @@ public abstract class Module implements AutoCloseable {
         for (Map.Entry<String, Tensor> e : own.entrySet()) {
             Tensor src = state.get(e.getKey());
             if (src != null && src.shape().equals(e.getValue().shape())) {
-                copyInto(src, e.getValue());
+                e.getValue().copyFrom(src);
             }
         }
         return report;
     }
 
-    private static void copyInto(Tensor src, Tensor dst) {
-        Backend be = dst.backend();
-        if (src.backend() == be) {
-            be.copy(src, dst);
-        } else {
-            be.write(dst, src.toFloatArray(), 0);
-        }
-    }
 
     // ---- training helpers ----
 

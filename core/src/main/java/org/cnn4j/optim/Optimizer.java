@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.cnn4j.backend.Backend;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 
@@ -172,7 +171,7 @@ public abstract class Optimizer implements AutoCloseable {
             String name = e.getKey().substring(e.getKey().indexOf('.', "state.".length()) + 1);
             Tensor p = flat.get(index);
             Tensor copy = Tensor.empty(p.backend(), p.shape()).persist();
-            copyInto(e.getValue(), copy);
+            copy.copyFrom(e.getValue());
             state.get(index).put(name, copy);
         }
     }
@@ -195,14 +194,6 @@ public abstract class Optimizer implements AutoCloseable {
         return index;
     }
 
-    private static void copyInto(Tensor src, Tensor dst) {
-        Backend be = dst.backend();
-        if (src.backend() == be) {
-            be.copy(src, dst);
-        } else {
-            be.write(dst, src.toFloatArray(), 0);
-        }
-    }
 
     /** Frees every state tensor (the parameters belong to their module). */
     @Override

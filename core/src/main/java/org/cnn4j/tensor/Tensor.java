@@ -198,6 +198,18 @@ public final class Tensor implements AutoCloseable {
         return out;
     }
 
+    /** Overwrites this tensor's values with {@code src}'s (same shape; {@code src} may live on another backend). */
+    public void copyFrom(Tensor src) {
+        if (!src.shape().equals(shape)) {
+            throw new IllegalArgumentException("copyFrom: source shape " + src.shape() + " differs from " + shape);
+        }
+        if (src.backend() == backend) {
+            backend.copy(src, this);
+        } else {
+            backend.write(this, src.toFloatArray(), 0);
+        }
+    }
+
     /** A view that shares storage but not the graph. */
     public Tensor detach() {
         return view(shape);

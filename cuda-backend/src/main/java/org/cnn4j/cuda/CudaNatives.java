@@ -2,11 +2,9 @@ package org.cnn4j.cuda;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -14,6 +12,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 import jcuda.JCudaVersion;
+import org.cnn4j.io.AtomicFiles;
 
 /**
  * Extracts JCuda's JNI libraries into a private directory and loads them from there. JCuda's {@code LibUtils}
@@ -78,17 +77,7 @@ public final class CudaNatives {
         if (Files.isRegularFile(target) && Arrays.equals(sha256(Files.readAllBytes(target)), sha256(bytes))) {
             return target;
         }
-        Path tmp = Files.createTempFile(dir, file, ".part");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeBytes(target, bytes);
         return target;
     }
 

@@ -1,0 +1,59 @@
+package org.cnn4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.cnn4j.backend.Backend;
+import org.cnn4j.backend.Backends;
+import org.cnn4j.io.Safetensors;
+import org.cnn4j.models.ModelOptions;
+import org.cnn4j.models.ModelRegistry;
+import org.cnn4j.nn.Module;
+import org.cnn4j.nn.StateDictException;
+import org.cnn4j.tensor.MemoryScope;
+import org.cnn4j.train.Checkpoint;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The options that pick a zoo model and its weights ({@code infer}, {@code predict}), and how they are used. */
+final class ModelArgs {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "Model name (see `cnn models`).")
+    String model;
+
+    @Option(names = "--num-classes", description = "Number of output classes (default: the model's).")
+    Integer numClasses;
+
+    @Option(names = "--weights", required = true,
+            description = "Weights as .safetensors: a state_dict, or a checkpoint from `cnn train`.")
+    Path weights;
+
+    @Option(names = "--backend", description = "cpu, cuda or auto (default: -Dcnn4j.backend / CNN4J_BACKEND / auto).")
+    String backend;
+
+    Backend backend() {
+        return backend == null ? Backends.current() : Backends.get(backend);
+    }
+
+    /** The registry options; an unknown model or a bad --num-classes is a usage error. */
+    ModelOptions options() {
+        return ModelCliSupport.options(spec, model, numClasses);
+    }
+
+    /** Creates the model on the current backend. */
+    Module create(ModelOptions opts) {
+        return ModelRegistry.create(model, opts);
+    }
+
+    /** Strict load; a file that does not fit fails with every missing, unexpected and mis-shaped key. */
+    void loadWeights(Module net, Backend be) throws IOException {
+        try (MemoryScope scope = MemoryScope.open()) {
+            net.loadStateDict(Checkpoint.weightsOnly(Safetensors.load(weights, be)));
+        } catch (StateDictException e) {
+            throw new IllegalArgumentException(weights + " does not fit " + model + ": " + e.getMessage(), e);
+        }
+    }
+}
