@@ -25,6 +25,27 @@ final class Winograd {
     private static final CpuScratch FILTERS = new CpuScratch();
     private static final CpuScratch INPUTS = new CpuScratch();
     private static final CpuScratch PRODUCTS = new CpuScratch();
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    /** Per-thread rows for the batched tile transforms (one row of tiles per tile element), grown on demand. */
+    private static final class Workspace {
+        float[][] a = new float[0][];
+        float[][] b = new float[0][];
+        float[][] c = new float[0][];
+        int[] origin = new int[0];
+        int capacity = -1;
+
+        Workspace ensure(int count) {
+            if (count > capacity) {
+                a = new float[POINTS][count];
+                b = new float[POINTS][count];
+                c = new float[POINTS][count];
+                origin = new int[count];
+                capacity = count;
+            }
+            return this;
+        }
+    }
 
     private Winograd() {
     }
@@ -106,17 +127,18 @@ final class Winograd {
         int parts = Math.min(g.chunks, CpuThreads.parallelism());
         float[] du = FILTERS.get(parts * size);
         CpuThreads.parallelFor(parts, g.flopsPerChunk() * ((g.chunks + parts - 1) / parts), (from, to) -> {
-            float[] tmp = new float[36], tile = new float[36];
+            Workspace ws = WORKSPACE.get().ensure(g.chunk);
             for (int part = from; part < to; part++) {
                 int first = part * g.chunks / parts, end = (part + 1) * g.chunks / parts;
                 for (int chunk = first; chunk < end; chunk++) {
                     int t0 = chunk * g.chunk, count = Math.min(g.tiles, t0 + g.chunk) - t0;
                     float[] v = INPUTS.get(POINTS * g.cin * count), m = PRODUCTS.get(POINTS * g.cout * count);
-                    transformInputs(x, g, t0, count, v, tile, tmp);
+                    transformInputs(x, g, t0, count, v, ws);
                     for (int k = 0; k < g.cout; k++) {
-                        for (int t = 0; t < count; t++) {
-                            loadTile(dy, g, k, t0 + t, tile);
-                            WinogradTransforms.outputGradient(tile, tmp, m, k * count + t, g.cout * count);
+                        loadTiles(dy, g, k, t0, count, ws.a);
+                        WinogradTransforms.outputGradient(ws.a, ws.b, ws.c, count);
+                        for (int e = 0; e < POINTS; e++) {
+                            System.arraycopy(ws.c[e], 0, m, (e * g.cout + k) * count, count);
                         }
                     }
                     float beta = chunk == first ? 0f : 1f;
@@ -143,81 +165,103 @@ final class Winograd {
         });
     }
 
-    /** The 4x4 output tile of channel k at a tile position, zero beyond the output. */
-    private static void loadTile(float[] out, Grid g, int k, int tileIndex, float[] tile) {
-        int n = tileIndex / g.tilesPerImage, rem = tileIndex - n * g.tilesPerImage;
-        int p0 = (rem / g.tilesW) * TILE, q0 = (rem % g.tilesW) * TILE;
-        int rows = Math.min(TILE, g.p - p0), cols = Math.min(TILE, g.q - q0);
-        int base = ((n * g.cout + k) * g.p + p0) * g.q + q0;
-        if (rows < TILE || cols < TILE) {
-            java.util.Arrays.fill(tile, 0, TILE * TILE, 0f);
-        }
-        for (int a = 0; a < rows; a++) {
-            System.arraycopy(out, base + a * g.q, tile, a * TILE, cols);
+    /** dy[i][t] = the 4x4 tiles of output channel k (tiles t0 ..), zero beyond the output. */
+    private static void loadTiles(float[] out, Grid g, int k, int t0, int count, float[][] dy) {
+        for (int t = 0; t < count; t++) {
+            int tile = t0 + t, n = tile / g.tilesPerImage, rem = tile - n * g.tilesPerImage;
+            int p0 = (rem / g.tilesW) * TILE, q0 = (rem % g.tilesW) * TILE;
+            int rows = Math.min(TILE, g.p - p0), cols = Math.min(TILE, g.q - q0);
+            int base = ((n * g.cout + k) * g.p + p0) * g.q + q0;
+            for (int a = 0; a < TILE; a++) {
+                for (int b = 0; b < TILE; b++) {
+                    dy[a * TILE + b][t] = a < rows && b < cols ? out[base + a * g.q + b] : 0f;
+                }
+            }
         }
     }
 
     /** out = in convolved with the transformed filters u[36][cout][cin]. */
     private static void convolve(float[] in, int[] inDims, float[] u, float[] out, int[] outDims, Grid g) {
         CpuThreads.parallelFor(g.chunks, g.flopsPerChunk(), (from, to) -> {
-            float[] tmp = new float[36], tile = new float[36];
+            Workspace ws = WORKSPACE.get().ensure(g.chunk);
             for (int chunk = from; chunk < to; chunk++) {
                 int t0 = chunk * g.chunk, count = Math.min(g.tiles, t0 + g.chunk) - t0;
                 float[] v = INPUTS.get(POINTS * g.cin * count), m = PRODUCTS.get(POINTS * g.cout * count);
-                transformInputs(in, g, t0, count, v, tile, tmp);
+                transformInputs(in, g, t0, count, v, ws);
                 for (int e = 0; e < POINTS; e++) {
                     CpuGemm.gemm(false, false, g.cout, count, g.cin, 1f, u, e * g.cout * g.cin, v,
                             e * g.cin * count, 0f, m, e * g.cout * count);
                 }
                 for (int k = 0; k < g.cout; k++) {
-                    for (int t = 0; t < count; t++) {
-                        WinogradTransforms.output(m, k * count + t, g.cout * count, tmp, tile);
-                        storeTile(tile, out, g, k, t0 + t);
+                    for (int e = 0; e < POINTS; e++) {
+                        System.arraycopy(m, (e * g.cout + k) * count, ws.a[e], 0, count);
                     }
+                    WinogradTransforms.output(ws.a, ws.b, ws.c, count);
+                    storeTiles(ws.c, out, g, k, t0, count);
                 }
             }
         });
     }
 
     /** v[e][c][t] = (B^T d B)[e] for the input patch d of channel c under tile t0 + t. */
-    private static void transformInputs(float[] in, Grid g, int t0, int count, float[] v, float[] patch,
-                                        float[] tmp) {
+    private static void transformInputs(float[] in, Grid g, int t0, int count, float[] v, Workspace ws) {
+        boolean allInside = true;
+        for (int t = 0; t < count; t++) { // patch origin relative to the image's first plane, or -1 at an edge
+            int tile = t0 + t, n = tile / g.tilesPerImage, rem = tile - n * g.tilesPerImage;
+            int h0 = (rem / g.tilesW) * TILE - g.padH, w0 = (rem % g.tilesW) * TILE - g.padW;
+            boolean inside = h0 >= 0 && w0 >= 0 && h0 + 6 <= g.h && w0 + 6 <= g.w;
+            ws.origin[t] = inside ? n * g.cin * g.h * g.w + h0 * g.w + w0 : -1;
+            allInside &= inside;
+        }
+        float[][] d = ws.a;
         for (int c = 0; c < g.cin; c++) {
             for (int t = 0; t < count; t++) {
-                loadPatch(in, g, c, t0 + t, patch);
-                WinogradTransforms.input(patch, tmp, v, c * count + t, g.cin * count);
+                int src = ws.origin[t];
+                if (src < 0) {
+                    loadEdgePatch(in, g, c, t0 + t, d, t);
+                    continue;
+                }
+                src += c * g.h * g.w;
+                for (int a = 0; a < 6; a++, src += g.w) {
+                    for (int b = 0; b < 6; b++) {
+                        d[a * 6 + b][t] = in[src + b];
+                    }
+                }
+            }
+            WinogradTransforms.input(d, ws.b, ws.c, count);
+            for (int e = 0; e < POINTS; e++) {
+                System.arraycopy(ws.c[e], 0, v, (e * g.cin + c) * count, count);
             }
         }
     }
 
-    /** The 6x6 input patch of channel c under a tile, zero outside the image. */
-    private static void loadPatch(float[] in, Grid g, int c, int tileIndex, float[] patch) {
+    /** The 6x6 input patch of channel c under a tile that crosses the image edge, zero outside. */
+    private static void loadEdgePatch(float[] in, Grid g, int c, int tileIndex, float[][] d, int t) {
         int n = tileIndex / g.tilesPerImage, rem = tileIndex - n * g.tilesPerImage;
         int h0 = (rem / g.tilesW) * TILE - g.padH, w0 = (rem % g.tilesW) * TILE - g.padW;
         int plane = (n * g.cin + c) * g.h * g.w;
-        if (h0 >= 0 && w0 >= 0 && h0 + 6 <= g.h && w0 + 6 <= g.w) {
-            for (int a = 0; a < 6; a++) {
-                System.arraycopy(in, plane + (h0 + a) * g.w + w0, patch, a * 6, 6);
-            }
-            return;
-        }
+        int bLo = Math.max(0, -w0), bHi = Math.min(6, g.w - w0);
         for (int a = 0; a < 6; a++) {
-            int ih = h0 + a;
+            int ih = h0 + a, row = plane + ih * g.w + w0;
+            boolean rowInside = ih >= 0 && ih < g.h;
             for (int b = 0; b < 6; b++) {
-                int iw = w0 + b;
-                patch[a * 6 + b] = ih >= 0 && ih < g.h && iw >= 0 && iw < g.w ? in[plane + ih * g.w + iw] : 0f;
+                d[a * 6 + b][t] = rowInside && b >= bLo && b < bHi ? in[row + b] : 0f;
             }
         }
     }
 
-    /** Writes the part of a 4x4 output tile of channel k that lies inside the output. */
-    private static void storeTile(float[] tile, float[] out, Grid g, int k, int tileIndex) {
-        int n = tileIndex / g.tilesPerImage, rem = tileIndex - n * g.tilesPerImage;
-        int p0 = (rem / g.tilesW) * TILE, q0 = (rem % g.tilesW) * TILE;
-        int rows = Math.min(TILE, g.p - p0), cols = Math.min(TILE, g.q - q0);
-        int base = ((n * g.cout + k) * g.p + p0) * g.q + q0;
-        for (int a = 0; a < rows; a++) {
-            System.arraycopy(tile, a * TILE, out, base + a * g.q, cols);
+    /** Writes the 4x4 tiles y[i][t] of output channel k (tiles t0 ..) where they lie inside the output. */
+    private static void storeTiles(float[][] y, float[] out, Grid g, int k, int t0, int count) {
+        for (int t = 0; t < count; t++) {
+            int tile = t0 + t, n = tile / g.tilesPerImage, rem = tile - n * g.tilesPerImage;
+            int p0 = (rem / g.tilesW) * TILE, q0 = (rem % g.tilesW) * TILE;
+            int rows = Math.min(TILE, g.p - p0), cols = Math.min(TILE, g.q - q0);
+            int base = ((n * g.cout + k) * g.p + p0) * g.q + q0;
+            for (int a = 0; a < rows; a++) {
+                for (int b = 0; b < cols; b++) {
+                    out[base + a * g.q + b] = y[a * TILE + b][t];
+                }
+            }
         }
     }
 }
