@@ -25,6 +25,10 @@ final class WinogradTransforms {
     /** Transformed tile edge. */
     static final int ALPHA = 6;
 
+    private static final float SIXTH = 1f / 6f;
+    private static final float TWELFTH = 1f / 12f;
+    private static final float TWENTYFOURTH = 1f / 24f;
+
     private WinogradTransforms() {
     }
 
@@ -80,10 +84,11 @@ final class WinogradTransforms {
     private static void filterLine(float[] s, int so, int ss, float[] d, int dOff, int ds) {
         float g0 = s[so], g1 = s[so + ss], g2 = s[so + 2 * ss];
         d[dOff] = g0 * 0.25f;
-        d[dOff + ds] = -(g0 + g1 + g2) / 6f;
-        d[dOff + 2 * ds] = -(g0 - g1 + g2) / 6f;
-        d[dOff + 3 * ds] = g0 / 24f + g1 / 12f + g2 / 6f;
-        d[dOff + 4 * ds] = g0 / 24f - g1 / 12f + g2 / 6f;
+        float outer = g0 * TWENTYFOURTH + g2 * SIXTH, middle = g1 * TWELFTH;
+        d[dOff + ds] = -(g0 + g1 + g2) * SIXTH;
+        d[dOff + 2 * ds] = -(g0 - g1 + g2) * SIXTH;
+        d[dOff + 3 * ds] = outer + middle;
+        d[dOff + 4 * ds] = outer - middle;
         d[dOff + 5 * ds] = g2;
     }
 
@@ -152,8 +157,8 @@ final class WinogradTransforms {
     private static void filterGradientLine(float[] s, int so, int ss, float[] d, int dOff, int ds) {
         float u0 = s[so], u1 = s[so + ss], u2 = s[so + 2 * ss], u3 = s[so + 3 * ss], u4 = s[so + 4 * ss];
         float u5 = s[so + 5 * ss];
-        d[dOff] = u0 * 0.25f - (u1 + u2) / 6f + (u3 + u4) / 24f;
-        d[dOff + ds] = (u2 - u1) / 6f + (u3 - u4) / 12f;
-        d[dOff + 2 * ds] = (u3 + u4 - u1 - u2) / 6f + u5;
+        d[dOff] = u0 * 0.25f - (u1 + u2) * SIXTH + (u3 + u4) * TWENTYFOURTH;
+        d[dOff + ds] = (u2 - u1) * SIXTH + (u3 - u4) * TWELFTH;
+        d[dOff + 2 * ds] = (u3 + u4 - u1 - u2) * SIXTH + u5;
     }
 }
