@@ -6,7 +6,8 @@ import org.cnn4j.backend.ConvSpec;
  * Fast 2-D convolution: each (image, group) is lowered with {@link Im2col}, a band of output rows at a time,
  * and multiplied with {@link CpuGemm}. Work runs in parallel over images and groups when there are enough of
  * them, otherwise inside the GEMM. {@link CpuConvReference} holds the plain loops these are tested against.
- * x [N,C,H,W], w [K,C/groups,R,S], y [N,K,P,Q].
+ * 3x3 stride-1 convolutions with enough channels go to {@link Winograd} instead (the overloads taking a column
+ * budget always use im2col, so tests can reach both paths). x [N,C,H,W], w [K,C/groups,R,S], y [N,K,P,Q].
  */
 final class CpuConv {
     /** Floats of column matrix per band (4 MB): large enough for wide GEMMs, small enough to stay in cache. */
@@ -51,6 +52,10 @@ final class CpuConv {
     }
 
     static void forward(float[] x, int[] xd, float[] w, int[] wd, float[] y, int[] yd, ConvSpec spec) {
+        if (Winograd.appliesForward(xd, wd, spec)) {
+            Winograd.forward(x, xd, w, wd, y, yd, spec, Winograd.SCRATCH_BUDGET);
+            return;
+        }
         forward(x, xd, w, wd, y, yd, spec, COLUMN_BUDGET);
     }
 
@@ -97,6 +102,10 @@ final class CpuConv {
     }
 
     static void backwardData(float[] dy, int[] yd, float[] w, int[] wd, float[] dx, int[] xd, ConvSpec spec) {
+        if (Winograd.appliesBackwardData(xd, wd, spec)) {
+            Winograd.backwardData(dy, yd, w, wd, dx, xd, spec, Winograd.SCRATCH_BUDGET);
+            return;
+        }
         backwardData(dy, yd, w, wd, dx, xd, spec, COLUMN_BUDGET);
     }
 
@@ -126,6 +135,10 @@ final class CpuConv {
     }
 
     static void backwardFilter(float[] x, int[] xd, float[] dy, int[] yd, float[] dw, int[] wd, ConvSpec spec) {
+        if (Winograd.appliesForward(xd, wd, spec)) {
+            Winograd.backwardFilter(x, xd, dy, yd, dw, wd, spec, Winograd.SCRATCH_BUDGET);
+            return;
+        }
         backwardFilter(x, xd, dy, yd, dw, wd, spec, COLUMN_BUDGET);
     }
 

@@ -6,30 +6,37 @@ import java.util.Random;
 import org.cnn4j.backend.ConvSpec;
 
 /**
- * Not a test: times conv2d forward (3x3, N=32, C=64 -> 64, 56x56, pad 1) and SGEMM 2048^3 on the fast kernels,
- * median of 5 runs after warm-up, printing ms and GFLOP/s. Run with the cpu-backend test classpath.
+ * Not a test: times the 3x3 stride-1 convolutions of ResNet (forward, backward data, backward filter), Winograd
+ * against im2col + GEMM in the same process, printing median and best of 5 runs after warm-up. Run with the
+ * cpu-backend test classpath; optional argument: the shapes to run, as indices into {@link #SHAPES}.
  */
 public final class ConvTiming {
+    /** N, C, H, W, K; 3x3, stride 1, padding 1. */
+    private static final int[][] SHAPES = {{32, 64, 56, 56, 64}, {32, 128, 28, 28, 128}, {32, 256, 14, 14, 256}};
+
     private ConvTiming() {
     }
 
     public static void main(String[] args) {
         System.out.println("threads: " + CpuThreads.parallelism());
         Random random = new Random(1);
-        int n = 32, c = 64, k = 64, h = 56, w = 56;
-        ConvSpec spec = ConvSpec.of(1, 1);
-        int[] xd = {n, c, h, w}, wd = {k, c, 3, 3}, yd = {n, k, h, w};
-        float[] x = fill(random, n * c * h * w), wt = fill(random, k * c * 9), y = new float[n * k * h * w];
-        double convFlops = 2.0 * n * k * h * w * c * 9;
-        report("conv2d fwd 3x3 N32 C64->64 56x56", convFlops,
-                () -> CpuConv.forward(x, xd, wt, wd, y, yd, spec));
-        float[] dx = new float[x.length], dw = new float[wt.length];
-        report("conv2d bwd data", convFlops, () -> CpuConv.backwardData(y, yd, wt, wd, dx, xd, spec));
-        report("conv2d bwd filter", convFlops, () -> CpuConv.backwardFilter(x, xd, y, yd, dw, wd, spec));
-
-        int m = 2048;
-        float[] a = fill(random, m * m), b = fill(random, m * m), out = new float[m * m];
-        report("sgemm 2048^3", 2.0 * m * m * m, () -> CpuGemm.gemm(false, false, m, m, m, 1f, a, 0, b, 0, 0f, out, 0));
+        int[] which = args.length == 0 ? new int[] {0, 1, 2} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        for (int i : which) {
+            int n = SHAPES[i][0], c = SHAPES[i][1], h = SHAPES[i][2], w = SHAPES[i][3], k = SHAPES[i][4];
+            ConvSpec spec = ConvSpec.of(1, 1);
+            int[] xd = {n, c, h, w}, wd = {k, c, 3, 3}, yd = {n, k, h, w};
+            float[] x = fill(random, n * c * h * w), wt = fill(random, k * c * 9), y = new float[n * k * h * w];
+            float[] dx = new float[x.length], dw = new float[wt.length];
+            double flops = 2.0 * n * k * h * w * c * 9;
+            String name = "N" + n + " C" + c + "->" + k + " " + h + "x" + w;
+            int budget = CpuConv.COLUMN_BUDGET;
+            report(name + " fwd  winograd", flops, () -> CpuConv.forward(x, xd, wt, wd, y, yd, spec));
+            report(name + " fwd  im2col", flops, () -> CpuConv.forward(x, xd, wt, wd, y, yd, spec, budget));
+            report(name + " data winograd", flops, () -> CpuConv.backwardData(y, yd, wt, wd, dx, xd, spec));
+            report(name + " data im2col", flops, () -> CpuConv.backwardData(y, yd, wt, wd, dx, xd, spec, budget));
+            report(name + " filt winograd", flops, () -> CpuConv.backwardFilter(x, xd, y, yd, dw, wd, spec));
+            report(name + " filt im2col", flops, () -> CpuConv.backwardFilter(x, xd, y, yd, dw, wd, spec, budget));
+        }
     }
 
     private static float[] fill(Random random, int size) {
@@ -51,8 +58,7 @@ public final class ConvTiming {
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
         Arrays.sort(ms);
-        double median = ms[ms.length / 2];
-        System.out.printf("%-36s median %8.1f ms  %6.1f GFLOP/s  (runs %s)%n", name, median, flops / median / 1e6,
-                Arrays.toString(Arrays.stream(ms).map(v -> Math.round(v)).toArray()));
+        System.out.printf("%-34s median %7.1f ms (%6.1f GFLOP/s)  best %7.1f ms (%6.1f GFLOP/s)%n", name, ms[2],
+                flops / ms[2] / 1e6, ms[0], flops / ms[0] / 1e6);
     }
 }

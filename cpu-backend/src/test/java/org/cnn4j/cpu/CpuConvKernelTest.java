@@ -5,7 +5,11 @@ import java.util.Random;
 import org.cnn4j.backend.ConvSpec;
 import org.junit.jupiter.api.Test;
 
-/** The im2col + GEMM convolution (all three passes and the bias gradient) against the plain loops. */
+/**
+ * The im2col + GEMM convolution (all three passes and the bias gradient) against the plain loops. The overloads
+ * with an explicit column budget are called so every case takes the im2col path; the Winograd path that the
+ * default overloads pick for 3x3 stride-1 convolutions is tested in {@link WinogradTest}.
+ */
 class CpuConvKernelTest {
     /** One case: input dims, output channels, kernel size, and the spec. */
     private record Case(int n, int c, int h, int w, int k, int r, int s, ConvSpec spec) {
@@ -59,7 +63,7 @@ class CpuConvKernelTest {
             float[] x = KernelAssert.uniform(random, prod(cs.xDims())), w = KernelAssert.uniform(random, prod(cs.wDims()));
             float[] expected = new float[prod(cs.yDims())], actual = KernelAssert.uniform(random, expected.length);
             CpuConvReference.forward(x, cs.xDims(), w, cs.wDims(), expected, cs.yDims(), cs.spec());
-            CpuConv.forward(x, cs.xDims(), w, cs.wDims(), actual, cs.yDims(), cs.spec());
+            CpuConv.forward(x, cs.xDims(), w, cs.wDims(), actual, cs.yDims(), cs.spec(), CpuConv.COLUMN_BUDGET);
             KernelAssert.assertClose("forward " + cs, expected, actual);
         }
     }
@@ -70,7 +74,7 @@ class CpuConvKernelTest {
             float[] dy = KernelAssert.uniform(random, prod(cs.yDims())), w = KernelAssert.uniform(random, prod(cs.wDims()));
             float[] expected = new float[prod(cs.xDims())], actual = KernelAssert.uniform(random, expected.length);
             CpuConvReference.backwardData(dy, cs.yDims(), w, cs.wDims(), expected, cs.xDims(), cs.spec());
-            CpuConv.backwardData(dy, cs.yDims(), w, cs.wDims(), actual, cs.xDims(), cs.spec());
+            CpuConv.backwardData(dy, cs.yDims(), w, cs.wDims(), actual, cs.xDims(), cs.spec(), CpuConv.COLUMN_BUDGET);
             KernelAssert.assertClose("backward data " + cs, expected, actual);
         }
     }
@@ -81,7 +85,7 @@ class CpuConvKernelTest {
             float[] x = KernelAssert.uniform(random, prod(cs.xDims())), dy = KernelAssert.uniform(random, prod(cs.yDims()));
             float[] expected = new float[prod(cs.wDims())], actual = KernelAssert.uniform(random, expected.length);
             CpuConvReference.backwardFilter(x, cs.xDims(), dy, cs.yDims(), expected, cs.wDims(), cs.spec());
-            CpuConv.backwardFilter(x, cs.xDims(), dy, cs.yDims(), actual, cs.wDims(), cs.spec());
+            CpuConv.backwardFilter(x, cs.xDims(), dy, cs.yDims(), actual, cs.wDims(), cs.spec(), CpuConv.COLUMN_BUDGET);
             // dW sums N*P*Q products (up to ~900 here): allow for the longer sums
             KernelAssert.assertClose("backward filter " + cs, expected, actual, expected.length, 2e-4, 1e-4);
         }
@@ -134,11 +138,12 @@ class CpuConvKernelTest {
                         float[] x = KernelAssert.uniform(r, prod(cs.xDims())), w = KernelAssert.uniform(r, prod(cs.wDims()));
                         float[] expected = new float[prod(cs.yDims())], actual = new float[expected.length];
                         CpuConvReference.forward(x, cs.xDims(), w, cs.wDims(), expected, cs.yDims(), cs.spec());
-                        CpuConv.forward(x, cs.xDims(), w, cs.wDims(), actual, cs.yDims(), cs.spec());
+                        CpuConv.forward(x, cs.xDims(), w, cs.wDims(), actual, cs.yDims(), cs.spec(), CpuConv.COLUMN_BUDGET);
                         KernelAssert.assertClose("concurrent forward " + cs, expected, actual);
                         float[] dwRef = new float[prod(cs.wDims())], dw = new float[dwRef.length];
                         CpuConvReference.backwardFilter(x, cs.xDims(), expected, cs.yDims(), dwRef, cs.wDims(), cs.spec());
-                        CpuConv.backwardFilter(x, cs.xDims(), expected, cs.yDims(), dw, cs.wDims(), cs.spec());
+                        CpuConv.backwardFilter(x, cs.xDims(), expected, cs.yDims(), dw, cs.wDims(), cs.spec(),
+                                CpuConv.COLUMN_BUDGET);
                         KernelAssert.assertClose("concurrent backward filter " + cs, dwRef, dw, dw.length, 1e-3, 1e-4);
                     }
                 } catch (Throwable e) {
