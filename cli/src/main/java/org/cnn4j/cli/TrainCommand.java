@@ -55,7 +55,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "64", description = "default: ${DEFAULT-VALUE}")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "0.001", description = "learning rate (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr", defaultValue = "0.003", description = "learning rate; the peak rate under onecycle (default: ${DEFAULT-VALUE})")
     double lr;
 
     @Option(names = "--optimizer", defaultValue = "adam", description = "sgd, adam or adamw (default: ${DEFAULT-VALUE})")
@@ -67,7 +67,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", defaultValue = "0", description = "default: ${DEFAULT-VALUE} (AdamW: 0.01 when not given)")
     double weightDecay;
 
-    @Option(names = "--schedule", defaultValue = "none", description = "none, step, multistep, cosine or onecycle (default: ${DEFAULT-VALUE})")
+    @Option(names = "--schedule", defaultValue = "onecycle", description = "none, step, multistep, cosine or onecycle (default: ${DEFAULT-VALUE})")
     String schedule;
 
     @Option(names = "--warmup-epochs", defaultValue = "0", description = "linear warmup before the schedule (default: ${DEFAULT-VALUE})")
