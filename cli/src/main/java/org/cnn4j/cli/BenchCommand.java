@@ -15,7 +15,9 @@ import org.cnn4j.tensor.MemoryScope;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code cnn bench}: times ops and whole models on a backend; medians of several runs after warm-up. With
@@ -24,6 +26,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark ops (conv, conv-backward, gemm, pool, batchnorm) or a model (train step, inference).")
 public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--op", description = "conv, conv-backward, gemm, pool, batchnorm")
     String op;
@@ -46,13 +50,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out-channels", description = "K for conv")
     Integer outChannels;
 
-    @Option(names = "--kernel", defaultValue = "3")
+    @Option(names = "--kernel", defaultValue = "3", description = "kernel side R=S for conv and pool (default: ${DEFAULT-VALUE})")
     int kernel;
 
-    @Option(names = "--stride", defaultValue = "1")
+    @Option(names = "--stride", defaultValue = "1", description = "stride for conv and pool (default: ${DEFAULT-VALUE})")
     int stride;
 
-    @Option(names = "--padding", defaultValue = "1")
+    @Option(names = "--padding", defaultValue = "1", description = "zero padding for conv and pool (default: ${DEFAULT-VALUE})")
     int padding;
 
     @Option(names = "--gemm", description = "M,N,K for gemm (default 2048,2048,2048)", defaultValue = "2048,2048,2048")
@@ -68,7 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "with --mode train: run N more steps and report live bytes before and after")
     int memorySteps;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda")
+    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE})")
     String backendName;
 
     @Option(names = "--json", description = "one JSON object per case on standard output")
@@ -79,9 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((op == null) == (model == null)) {
-            throw new IllegalArgumentException("give exactly one of --op or --model");
-        }
+        checkOptions();
         Backend backend = Backends.get(backendName);
         List<BenchResult> results = new ArrayList<>();
         try (Backends.Use use = Backends.use(backend)) {
@@ -96,6 +98,45 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.println(json ? mapper.writeValueAsString(r.asMap()) : r.describe());
         }
         return 0;
+    }
+
+    /** Bad or missing options are usage errors (exit 2), found before anything is allocated. */
+    private void checkOptions() {
+        if ((op == null) == (model == null)) {
+            throw OptionChecks.usage(spec, "give exactly one of --op or --model");
+        }
+        OptionChecks.backend(spec, backendName);
+        OptionChecks.atLeast(spec, "--runs", runs, 1);
+        OptionChecks.atLeast(spec, "--warmup", warmup, 0);
+        if (model != null) {
+            OptionChecks.model(spec, model);
+            OptionChecks.oneOf(spec, "--mode", mode, "train", "infer");
+            OptionChecks.atLeast(spec, "--batch-size", batchSize, 1);
+            OptionChecks.atLeast(spec, "--size", size, 0);
+            OptionChecks.atLeast(spec, "--memory-steps", memorySteps, 0);
+            return;
+        }
+        OptionChecks.oneOf(spec, "--op", op, "conv", "conv-backward", "gemm", "pool", "batchnorm");
+        OptionChecks.atLeast(spec, "--kernel", kernel, 1);
+        OptionChecks.atLeast(spec, "--stride", stride, 1);
+        OptionChecks.atLeast(spec, "--padding", padding, 0);
+        try {
+            if (op.equalsIgnoreCase("gemm")) {
+                parse(gemmDims, 3, "--gemm M,N,K");
+            } else {
+                int[] nchw = parse(input, 4, "--input N,C,H,W");
+                if (nchw[2] + 2 * padding < kernel || nchw[3] + 2 * padding < kernel) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT, "--kernel %d is larger than the"
+                            + " padded input %dx%d (--input %s, --padding %d)", kernel, nchw[2] + 2 * padding,
+                            nchw[3] + 2 * padding, input, padding));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw OptionChecks.usage(spec, e.getMessage());
+        }
+        if (outChannels != null) {
+            OptionChecks.atLeast(spec, "--out-channels", outChannels, 1);
+        }
     }
 
     private BenchResult runOp(Backend backend) {

@@ -2,12 +2,17 @@ package org.cnn4j.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** The {@code cnn} command: exit code 0 on success, 2 on a usage error, 1 on failure. */
 @Command(name = "cnn", mixinStandardHelpOptions = true, version = "cnn4j 0.1.0",
         description = "Train and run convolutional neural networks on the JVM.",
         subcommands = {CommandLine.HelpCommand.class})
 public final class Cnn implements Runnable {
+    @Spec
+    CommandSpec spec;
+
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -25,6 +30,7 @@ public final class Cnn implements Runnable {
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        // the full usage, with the subcommands (a fresh CommandLine(this) would not list them)
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

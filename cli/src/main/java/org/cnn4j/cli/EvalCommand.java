@@ -18,34 +18,39 @@ import org.cnn4j.train.Checkpoint;
 import org.cnn4j.train.ClassificationMetrics;
 import org.cnn4j.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code cnn eval}: test-set loss, top-1/top-5 accuracy and confusion matrix of saved weights. */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Evaluate weights (a checkpoint or a weights file) on a dataset's test split.")
 public final class EvalCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--model", defaultValue = "fmnist_cnn", description = "default: ${DEFAULT-VALUE}")
     String model;
 
     @Option(names = "--weights", required = true, description = "safetensors file, e.g. runs/.../best.safetensors")
     Path weights;
 
-    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist, cifar10 or folder")
+    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist, cifar10 or folder (default: ${DEFAULT-VALUE})")
     String dataset;
 
     @Option(names = "--data", description = "dataset folder (see 'cnn train --help')")
     Path data;
 
-    @Option(names = "--batch-size", defaultValue = "256")
+    @Option(names = "--batch-size", defaultValue = "256", description = "default: ${DEFAULT-VALUE}")
     int batchSize;
 
-    @Option(names = "--limit-test", defaultValue = "0", description = "use only the first N test images")
+    @Option(names = "--limit-test", defaultValue = "0", description = "use only the first N test images (0: all)")
     int limitTest;
 
-    @Option(names = "--image-size", defaultValue = "64", description = "image side for --dataset folder")
+    @Option(names = "--image-size", defaultValue = "64", description = "image side for --dataset folder (default: ${DEFAULT-VALUE})")
     int imageSize;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda")
+    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE})")
     String backendName;
 
     @Option(names = {"-v", "--verbose"}, description = "stack traces on failure")
@@ -53,6 +58,13 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionChecks.model(spec, model);
+        OptionChecks.oneOf(spec, "--dataset", dataset, "fashion-mnist", "fashion_mnist", "fmnist", "cifar10",
+                "cifar-10", "folder", "imagefolder");
+        OptionChecks.backend(spec, backendName);
+        OptionChecks.atLeast(spec, "--batch-size", batchSize, 1);
+        OptionChecks.atLeast(spec, "--limit-test", limitTest, 0);
+        OptionChecks.atLeast(spec, "--image-size", imageSize, 1);
         Backend backend = Backends.get(backendName);
         TrainingData td = TrainingData.load(dataset, data, false, 0, limitTest, false, imageSize);
         System.out.println("data: " + td.description());

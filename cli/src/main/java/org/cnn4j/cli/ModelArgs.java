@@ -34,12 +34,16 @@ final class ModelArgs {
     @Option(names = "--backend", description = "cpu, cuda or auto (default: -Dcnn4j.backend / CNN4J_BACKEND / auto).")
     String backend;
 
+    @Option(names = {"-v", "--verbose"}, description = "Print the stack trace on failure.")
+    boolean verbose;
+
     Backend backend() {
         return backend == null ? Backends.current() : Backends.get(backend);
     }
 
     /** The registry options; an unknown model or a bad --num-classes is a usage error. */
     ModelOptions options() {
+        OptionChecks.backend(spec, backend);
         return ModelCliSupport.options(spec, model, numClasses);
     }
 

@@ -10,6 +10,7 @@ import org.cnn4j.models.ShapeOnlyBackend;
 import org.cnn4j.nn.Module;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code cnn models}: every model in the zoo with its parameter count and default input. */
@@ -18,6 +19,9 @@ import picocli.CommandLine.Spec;
 public final class ModelsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print the stack trace on failure.")
+    boolean verbose;
 
     @Override
     public Integer call() {

@@ -39,6 +39,9 @@ public final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object: model, input, params, macs, layers.")
     boolean json;
 
+    @Option(names = {"-v", "--verbose"}, description = "Print the stack trace on failure.")
+    boolean verbose;
+
     @Override
     public Integer call() throws JsonProcessingException {
         ModelOptions opts = ModelCliSupport.options(spec, model, numClasses);

@@ -97,10 +97,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--stop-after", defaultValue = "0", description = "end this invocation after N epochs (continue later with --resume)")
     int stopAfter;
 
-    @Option(names = "--limit-train", defaultValue = "0", description = "use only the first N training images")
+    @Option(names = "--limit-train", defaultValue = "0", description = "use only the first N training images (0: all)")
     int limitTrain;
 
-    @Option(names = "--limit-test", defaultValue = "0", description = "use only the first N test images")
+    @Option(names = "--limit-test", defaultValue = "0", description = "use only the first N test images (0: all)")
     int limitTest;
 
     @Option(names = "--image-size", defaultValue = "64", description = "image side for --dataset folder (default: ${DEFAULT-VALUE})")
@@ -111,6 +111,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkOptions();
         Checkpoint.State resumed = resume == null ? null : Checkpoint.readState(resume);
         TrainConfig config = resumed == null ? configFromOptions() : resumedConfig(resumed.config());
         Path outDir = prepareOut();
@@ -182,6 +183,25 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Bad option values are usage errors (exit 2), found before any data is read or file written. */
+    private void checkOptions() {
+        OptionChecks.model(spec, model);
+        OptionChecks.oneOf(spec, "--dataset", dataset, "fashion-mnist", "fashion_mnist", "fmnist", "cifar10",
+                "cifar-10", "folder", "imagefolder");
+        OptionChecks.oneOf(spec, "--optimizer", optimizer, "sgd", "adam", "adamw");
+        OptionChecks.oneOf(spec, "--schedule", schedule, "none", "constant", "step", "multistep", "cosine",
+                "onecycle");
+        OptionChecks.backend(spec, backendName);
+        OptionChecks.atLeast(spec, "--epochs", epochs, 1);
+        OptionChecks.atLeast(spec, "--batch-size", batchSize, 1);
+        OptionChecks.atLeast(spec, "--warmup-epochs", warmupEpochs, 0);
+        OptionChecks.atLeast(spec, "--early-stopping", patience, 0);
+        OptionChecks.atLeast(spec, "--stop-after", stopAfter, 0);
+        OptionChecks.atLeast(spec, "--limit-train", limitTrain, 0);
+        OptionChecks.atLeast(spec, "--limit-test", limitTest, 0);
+        OptionChecks.atLeast(spec, "--image-size", imageSize, 1);
+    }
+
     private TrainConfig configFromOptions() {
         boolean decayGiven = spec.commandLine().getParseResult().hasMatchedOption("--weight-decay");
         double wd = optimizer.equalsIgnoreCase("adamw") && !decayGiven ? 0.01 : weightDecay;
@@ -202,7 +222,7 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new IOException("cannot create output folder " + dir + ": " + e.getMessage(), e);
+            throw new IOException("cannot create output folder " + dir + ": " + FailureHandler.message(e), e);
         }
         if (!Files.isWritable(dir)) {
             throw new IOException("output folder " + dir + " is not writable");
@@ -212,7 +232,7 @@ public final class TrainCommand implements Callable<Integer> {
             Files.writeString(probe, "ok");
             Files.delete(probe);
         } catch (IOException e) {
-            throw new IOException("output folder " + dir + " is not writable: " + e.getMessage(), e);
+            throw new IOException("output folder " + dir + " is not writable: " + FailureHandler.message(e), e);
         }
         return dir;
     }

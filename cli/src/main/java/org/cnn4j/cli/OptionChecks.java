@@ -1,0 +1,58 @@
+package org.cnn4j.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.cnn4j.backend.BackendProvider;
+import org.cnn4j.backend.Backends;
+import org.cnn4j.models.ModelRegistry;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * Checks of option values made before any work starts, so that a bad value is a usage error (exit code 2)
+ * reported at once rather than a failure after loading data or building a model.
+ */
+final class OptionChecks {
+    private OptionChecks() {
+    }
+
+    /** {@code value} (case-insensitive) must be one of {@code allowed}. */
+    static void oneOf(CommandSpec spec, String option, String value, String... allowed) {
+        for (String a : allowed) {
+            if (a.equalsIgnoreCase(value)) {
+                return;
+            }
+        }
+        throw usage(spec, "unknown " + option + " '" + value + "'; expected " + String.join(", ", allowed));
+    }
+
+    static void atLeast(CommandSpec spec, String option, long value, long min) {
+        if (value < min) {
+            throw usage(spec, option + " must be at least " + min + ", got " + value);
+        }
+    }
+
+    static void model(CommandSpec spec, String model) {
+        if (!ModelRegistry.names().contains(model)) {
+            throw usage(spec, "unknown model '" + model + "'; known models: "
+                    + String.join(", ", ModelRegistry.names()));
+        }
+    }
+
+    /** A backend name: "auto" or one on the class path (whether it can run is checked when it is created). */
+    static void backend(CommandSpec spec, String name) {
+        List<String> names = new ArrayList<>(List.of("auto"));
+        for (BackendProvider p : Backends.providers()) {
+            names.add(p.name());
+        }
+        if (name != null && !names.contains(name.toLowerCase(Locale.ROOT))) {
+            throw usage(spec, "unknown --backend '" + name + "'; expected " + String.join(", ", names));
+        }
+    }
+
+    static ParameterException usage(CommandSpec spec, String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}
