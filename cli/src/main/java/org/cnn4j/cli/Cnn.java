@@ -25,7 +25,13 @@ public final class Cnn implements Runnable {
             cl.addSubcommand(sub);
         }
         cl.setExecutionExceptionHandler(new FailureHandler());
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println("cnn: out of Java heap memory (" + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MiB); give the JVM more with JAVA_OPTS=-Xmx8g, or use a smaller --batch-size");
+            return 1;
+        }
     }
 
     @Override

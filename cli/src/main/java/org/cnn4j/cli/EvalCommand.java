@@ -67,7 +67,7 @@ public final class EvalCommand implements Callable<Integer> {
         OptionChecks.atLeast(spec, "--image-size", imageSize, 1);
         Backend backend = Backends.get(backendName);
         TrainingData td = TrainingData.load(dataset, data, false, 0, limitTest, false, imageSize);
-        System.out.println("data: " + td.description());
+        System.out.println("data: " + td.sourceDescription() + "; evaluating " + td.test().size() + " test images");
         ModelOptions options = ModelOptions.numClasses(td.numClasses());
         if (td.test().shape() != null) {
             options = options.withInChannels(td.test().shape().channels());

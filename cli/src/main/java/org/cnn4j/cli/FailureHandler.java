@@ -21,8 +21,6 @@ final class FailureHandler implements IExecutionExceptionHandler {
         cl.getErr().println("cnn " + where + ": " + message(ex));
         if (verbose) {
             ex.printStackTrace(cl.getErr());
-        } else {
-            cl.getErr().println("(run with --verbose for the stack trace)");
         }
         cl.getErr().flush();
         return 1;

@@ -200,6 +200,10 @@ public final class TrainCommand implements Callable<Integer> {
         OptionChecks.atLeast(spec, "--limit-train", limitTrain, 0);
         OptionChecks.atLeast(spec, "--limit-test", limitTest, 0);
         OptionChecks.atLeast(spec, "--image-size", imageSize, 1);
+        if (!(lr > 0) || weightDecay < 0 || !(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw OptionChecks.usage(spec, "expected --lr > 0, --weight-decay >= 0 and --label-smoothing in [0, 1),"
+                    + " got " + lr + ", " + weightDecay + ", " + labelSmoothing);
+        }
     }
 
     private TrainConfig configFromOptions() {

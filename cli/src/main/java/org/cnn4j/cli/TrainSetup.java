@@ -43,7 +43,7 @@ final class TrainSetup {
             case "step" -> new StepLR(c.lr(), Math.max(1, total / 3), 0.1);
             case "multistep" -> new MultiStepLR(c.lr(), new int[] {total / 2, total * 3 / 4}, 0.1);
             case "cosine" -> new CosineAnnealingLR(c.lr(), Math.max(1, total - warmup));
-            case "onecycle" -> new OneCycleLR(c.lr(), Math.max(1, total));
+            case "onecycle" -> total >= 2 ? new OneCycleLR(c.lr(), total) : LrSchedule.constant(c.lr());
             default -> throw new IllegalArgumentException("unknown --schedule '" + c.schedule()
                     + "'; expected none, step, multistep, cosine or onecycle");
         };

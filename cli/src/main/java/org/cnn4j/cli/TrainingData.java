@@ -22,7 +22,7 @@ import org.cnn4j.data.ToUnit;
 import org.cnn4j.data.Transform;
 
 /** The datasets a training run uses, where they came from, and their transforms. */
-record TrainingData(String name, Dataset train, Dataset test, String description, Transform trainTransform,
+record TrainingData(String name, Dataset train, Dataset test, String sourceDescription, Transform trainTransform,
                     Transform testTransform) {
 
     static TrainingData load(String dataset, Path dataDir, boolean download, int limitTrain, int limitTest,
@@ -36,12 +36,14 @@ record TrainingData(String name, Dataset train, Dataset test, String description
         };
         Dataset train = Subset.first(full.train, limitTrain);
         Dataset test = Subset.first(full.test, limitTest);
-        String description = full.description;
-        if (train != full.train || test != full.test) {
-            description += String.format(Locale.ROOT, "; using %d train and %d test images", train.size(),
-                    test.size());
-        }
-        return new TrainingData(full.name, train, test, description, full.trainTransform, full.testTransform);
+        return new TrainingData(full.name, train, test, full.sourceDescription, full.trainTransform,
+                full.testTransform);
+    }
+
+    /** Where the data came from, and how much of it is used when limited. */
+    String description() {
+        return sourceDescription + String.format(Locale.ROOT, "; using %d train and %d test images", train.size(),
+                test.size());
     }
 
     int numClasses() {

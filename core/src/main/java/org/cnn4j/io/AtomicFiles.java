@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes a file so that readers see either the old content or the complete new one, never a partial file: a
@@ -43,6 +44,7 @@ public final class AtomicFiles {
                 body.write(channel);
                 channel.force(true);
             }
+            makeReadable(tmp);
             moveIntoPlace(tmp, absolute);
             moved = true;
         } finally {
@@ -71,6 +73,13 @@ public final class AtomicFiles {
 
     public static void writeString(Path target, String content) throws IOException {
         writeBytes(target, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Temp files are created owner-only (0600); the result should read like any other new file (0644). */
+    private static void makeReadable(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
     }
 
     private static void moveIntoPlace(Path temp, Path target) throws IOException {
