@@ -42,7 +42,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String description() {
-        return "pure Java, " + CpuThreads.parallelism() + " threads, " + System.getProperty("java.vm.name") + " "
+        return "pure Java, " + CpuThreads.parallelism() + " threads, " + VectorSupport.describe() + ", "
+                + System.getProperty("java.vm.name") + " "
                 + Runtime.version();
     }
 
