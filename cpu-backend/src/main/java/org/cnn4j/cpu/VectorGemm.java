@@ -63,12 +63,16 @@ final class VectorGemm {
                              int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
                              int i0, int mc, int j0, int nc) {
         int tileOff = cOff + i0 * ldc + j0;
-        scaleC(c, tileOff, ldc, mc, nc, beta);
+        boolean overwrite = beta == 0f && alpha != 0f && k > 0; // the first depth block stores instead of adding
+        if (!overwrite) {
+            scaleC(c, tileOff, ldc, mc, nc, beta);
+        }
         if (alpha == 0f) {
             return;
         }
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
+            boolean store = overwrite && p0 == 0;
             VectorPack.packA(transA, a, aOff, lda, alpha, i0, mc, p0, kc, ws.packedA, MR);
             VectorPack.packB(transB, b, bOff, ldb, p0, kc, j0, nc, ws.packedB, NR);
             for (int jr = 0; jr < nc; jr += NR) {
@@ -79,15 +83,14 @@ final class VectorGemm {
                     int aPanel = ir * kc;
                     int cBlock = tileOff + ir * ldc + jr;
                     if (mr == MR && nr == NR) {
-                        kernel(kc, ws.packedA, aPanel, ws.packedB, bPanel, c, cBlock, ldc);
+                        kernel(kc, ws.packedA, aPanel, ws.packedB, bPanel, c, cBlock, ldc, store);
                     } else {
                         float[] edge = ws.edge;
-                        java.util.Arrays.fill(edge, 0f);
-                        kernel(kc, ws.packedA, aPanel, ws.packedB, bPanel, edge, 0, NR);
+                        kernel(kc, ws.packedA, aPanel, ws.packedB, bPanel, edge, 0, NR, true);
                         for (int i = 0; i < mr; i++) {
                             int row = cBlock + i * ldc;
                             for (int j = 0; j < nr; j++) {
-                                c[row + j] += edge[i * NR + j];
+                                c[row + j] = store ? edge[i * NR + j] : c[row + j] + edge[i * NR + j];
                             }
                         }
                     }
@@ -114,12 +117,13 @@ final class VectorGemm {
     }
 
     /**
-     * C[MR x NR block at cOff, row stride ldc] += A panel (kc x MR, interleaved) times B panel (kc x NR). The 16
+     * C[MR x NR block at cOff, row stride ldc] (+)= A panel (kc x MR, interleaved) times B panel (kc x NR). The 16
      * accumulators live in registers for the whole depth loop. Everything is written out in this one method on
      * purpose: a vector passed to a method C2 does not inline loses its exact type, and the Vector API then falls
-     * back to allocating Java code.
+     * back to allocating Java code. {@code store} overwrites C instead of adding to it.
      */
-    private static void kernel(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int cOff, int ldc) {
+    private static void kernel(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int cOff, int ldc,
+                               boolean store) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -150,6 +154,29 @@ final class VectorGemm {
             c31 = av.fma(b1, c31);
             c32 = av.fma(b2, c32);
             c33 = av.fma(b3, c33);
+        }
+        if (store) {
+            int r = cOff;
+            c00.intoArray(c, r);
+            c01.intoArray(c, r + L);
+            c02.intoArray(c, r + 2 * L);
+            c03.intoArray(c, r + 3 * L);
+            r += ldc;
+            c10.intoArray(c, r);
+            c11.intoArray(c, r + L);
+            c12.intoArray(c, r + 2 * L);
+            c13.intoArray(c, r + 3 * L);
+            r += ldc;
+            c20.intoArray(c, r);
+            c21.intoArray(c, r + L);
+            c22.intoArray(c, r + 2 * L);
+            c23.intoArray(c, r + 3 * L);
+            r += ldc;
+            c30.intoArray(c, r);
+            c31.intoArray(c, r + L);
+            c32.intoArray(c, r + 2 * L);
+            c33.intoArray(c, r + 3 * L);
+            return;
         }
         int r = cOff;
         c00.add(FloatVector.fromArray(S, c, r)).intoArray(c, r);
