@@ -6,9 +6,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * GEMM on the JDK Vector API (incubator module {@code jdk.incubator.vector}); only loaded when
  * {@link VectorSupport#ENABLED} says the module is there. Same contract as {@link CpuGemm#gemm}. Goto/BLIS
- * structure: C is split into MC x NC tiles that run in parallel; per depth block of KC, a tile packs op(A)
- * (times alpha) into MR-row panels and op(B) into NR-column panels, and a register-blocked micro-kernel keeps an
- * MR x NR block of C (MR x 4 vectors) in registers while streaming one A panel and one B panel with fma.
+ * structure: for each block of NC columns and KC depth, op(B) is packed once (in parallel) into NR-column panels
+ * shared by all threads; then tasks over (MC rows) x (NG columns) pack their op(A) rows (times alpha) into MR-row
+ * panels and run a register-blocked micro-kernel that keeps an MR x NR block of C (MR x 4 vectors) in registers
+ * while streaming one A panel and one B panel with fma.
  */
 final class VectorGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -17,18 +18,20 @@ final class VectorGemm {
     static final int MR = 4;
     /** Columns of the register block: four vectors. */
     static final int NR = 4 * L;
-    /** Rows of C per tile (a multiple of MR); the packed A block (MC x KC) stays in L2. */
+    /** Rows of C per task (a multiple of MR); the task's packed A block (MC x KC) stays in L2. */
     static final int MC = 24 * MR;
-    /** Depth of one packed block; one B panel (KC x NR) stays in L1. */
-    static final int KC = 256;
-    /** Columns of C per tile (a multiple of NR). */
-    static final int NC = 8 * NR;
+    /** Depth of one packed block; one B panel (KC x NR, 32 KB with 512-bit vectors) stays in L1. */
+    static final int KC = 128;
+    /** Columns of C per task (a multiple of NR). */
+    static final int NG = 4 * NR;
+    /** Columns of one shared packed B block (a multiple of NG). */
+    static final int NC = 4 * NG;
 
-    /** Per-thread packing buffers and the edge block, allocated once per thread. */
+    /** Per-thread buffers, allocated once per thread: A block and edge block for workers, B block for callers. */
     private static final class Workspace {
         final float[] packedA = new float[MC * KC];
-        final float[] packedB = new float[KC * NC];
         final float[] edge = new float[MR * NR];
+        float[] packedB;
     }
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -46,52 +49,67 @@ final class VectorGemm {
         if (m <= 0 || n <= 0) {
             return;
         }
-        int tilesM = (m + MC - 1) / MC;
-        int tilesN = (n + NC - 1) / NC;
-        long costPerTile = 2L * Math.min(m, MC) * Math.min(n, NC) * Math.max(k, 1);
-        CpuThreads.parallelFor(tilesM * tilesN, costPerTile, (from, to) -> {
-            Workspace ws = WORKSPACE.get();
-            for (int t = from; t < to; t++) {
-                int i0 = (t / tilesN) * MC, j0 = (t % tilesN) * NC;
-                tile(ws, transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, i0,
-                        Math.min(MC, m - i0), j0, Math.min(NC, n - j0));
-            }
-        });
-    }
-
-    private static void tile(Workspace ws, boolean transA, boolean transB, int k, float alpha, float[] a, int aOff,
-                             int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
-                             int i0, int mc, int j0, int nc) {
-        int tileOff = cOff + i0 * ldc + j0;
-        boolean overwrite = beta == 0f && alpha != 0f && k > 0; // the first depth block stores instead of adding
-        if (!overwrite) {
-            scaleC(c, tileOff, ldc, mc, nc, beta);
-        }
-        if (alpha == 0f) {
+        if (alpha == 0f || k <= 0) {
+            CpuThreads.parallelFor(m, n, (from, to) -> scaleC(c, cOff + from * ldc, ldc, to - from, n, beta));
             return;
         }
-        for (int p0 = 0; p0 < k; p0 += KC) {
-            int kc = Math.min(KC, k - p0);
-            boolean store = overwrite && p0 == 0;
-            VectorPack.packA(transA, a, aOff, lda, alpha, i0, mc, p0, kc, ws.packedA, MR);
-            VectorPack.packB(transB, b, bOff, ldb, p0, kc, j0, nc, ws.packedB, NR);
-            for (int jr = 0; jr < nc; jr += NR) {
-                int nr = Math.min(NR, nc - jr);
-                int bPanel = jr * kc;
-                for (int ir = 0; ir < mc; ir += MR) {
-                    int mr = Math.min(MR, mc - ir);
-                    int aPanel = ir * kc;
-                    int cBlock = tileOff + ir * ldc + jr;
-                    if (mr == MR && nr == NR) {
-                        kernel(kc, ws.packedA, aPanel, ws.packedB, bPanel, c, cBlock, ldc, store);
-                    } else {
-                        float[] edge = ws.edge;
-                        kernel(kc, ws.packedA, aPanel, ws.packedB, bPanel, edge, 0, NR, true);
-                        for (int i = 0; i < mr; i++) {
-                            int row = cBlock + i * ldc;
-                            for (int j = 0; j < nr; j++) {
-                                c[row + j] = store ? edge[i * NR + j] : c[row + j] + edge[i * NR + j];
-                            }
+        Workspace caller = WORKSPACE.get();
+        if (caller.packedB == null) {
+            caller.packedB = new float[KC * NC];
+        }
+        float[] pb = caller.packedB;
+        int tilesM = (m + MC - 1) / MC;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            int panels = (nc + NR - 1) / NR;
+            int groups = (nc + NG - 1) / NG;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                int p0 = pc, j0 = jc;
+                CpuThreads.parallelFor(panels, 4L * kc * NR, (from, to) -> VectorPack.packB(transB, b, bOff, ldb,
+                        p0, kc, j0 + from * NR, Math.min(nc, to * NR) - from * NR, pb, from * NR * kc, NR));
+                boolean first = pc == 0;
+                long cost = 2L * Math.min(m, MC) * Math.min(nc, NG) * kc;
+                CpuThreads.parallelFor(tilesM * groups, cost, (from, to) -> {
+                    Workspace ws = WORKSPACE.get();
+                    int packedRow = -1;
+                    for (int t = from; t < to; t++) {
+                        int i0 = (t / groups) * MC, g0 = (t % groups) * NG;
+                        int mc = Math.min(MC, m - i0), ng = Math.min(NG, nc - g0);
+                        if (i0 != packedRow) {
+                            VectorPack.packA(transA, a, aOff, lda, alpha, i0, mc, p0, kc, ws.packedA, MR);
+                            packedRow = i0;
+                        }
+                        int cBlock = cOff + i0 * ldc + j0 + g0;
+                        boolean store = first && beta == 0f;
+                        if (first && !store) {
+                            scaleC(c, cBlock, ldc, mc, ng, beta);
+                        }
+                        block(ws, kc, pb, g0 * kc, c, cBlock, ldc, mc, ng, store);
+                    }
+                });
+            }
+        }
+    }
+
+    /** C[mc x ng at cBlock] (+)= packed A block times the packed B panels starting at bOff. */
+    private static void block(Workspace ws, int kc, float[] pb, int bOff, float[] c, int cBlock, int ldc, int mc,
+                              int ng, boolean store) {
+        for (int jr = 0; jr < ng; jr += NR) {
+            int nr = Math.min(NR, ng - jr);
+            int bPanel = bOff + jr * kc;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int cb = cBlock + ir * ldc + jr;
+                if (mr == MR && nr == NR) {
+                    kernel(kc, ws.packedA, ir * kc, pb, bPanel, c, cb, ldc, store);
+                } else {
+                    float[] edge = ws.edge;
+                    kernel(kc, ws.packedA, ir * kc, pb, bPanel, edge, 0, NR, true);
+                    for (int i = 0; i < mr; i++) {
+                        int row = cb + i * ldc;
+                        for (int j = 0; j < nr; j++) {
+                            c[row + j] = store ? edge[i * NR + j] : c[row + j] + edge[i * NR + j];
                         }
                     }
                 }

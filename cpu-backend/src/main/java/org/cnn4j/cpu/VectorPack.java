@@ -46,13 +46,13 @@ final class VectorPack {
     }
 
     /**
-     * pb[jr*kc + p*nr + jj] = op(B)[p0+p, j0+jr+jj] for panels of {@code nr} columns (jr a multiple of nr);
-     * columns past {@code nc} are zero.
+     * pb[pbOff + jr*kc + p*nr + jj] = op(B)[p0+p, j0+jr+jj] for panels of {@code nr} columns (jr a multiple of
+     * nr); columns past {@code nc} are zero.
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] pb,
-                      int nr) {
+                      int pbOff, int nr) {
         for (int jr = 0; jr < nc; jr += nr) {
-            int base = jr * kc;
+            int base = pbOff + jr * kc;
             int cols = Math.min(nr, nc - jr);
             if (transB) { // B is stored n x k: read a row of B (unit stride), write a column of the panel
                 for (int jj = 0; jj < nr; jj++) {

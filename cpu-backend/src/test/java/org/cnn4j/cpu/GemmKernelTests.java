@@ -24,7 +24,7 @@ abstract class GemmKernelTests {
 
     /**
      * Sizes chosen to hit partial tiles in every blocking dimension of both paths (scalar MC=32, NC=512, KC=128;
-     * vector MR=4, NR=4 vectors, MC=96, KC=256, NC=8*NR) and tiny cases.
+     * vector with 512-bit lanes MR=4, NR=64, MC=96, KC=128, NG=256, NC=1024) and tiny cases.
      */
     private static final int[][] SIZES = {
         {1, 1, 1}, {3, 5, 7}, {2, 1, 9}, {1, 17, 4}, {32, 512, 128}, {33, 513, 129}, {65, 257, 300}, {130, 9, 513},
