@@ -21,6 +21,8 @@ import org.cnn4j.tensor.Tensor;
  */
 public final class CpuBackend implements Backend {
     private final AtomicLong live = new AtomicLong();
+    /** Released arrays kept for reuse: at most a quarter of the maximum heap. */
+    private final CpuArrayPool pool = new CpuArrayPool(Runtime.getRuntime().maxMemory() / 4);
 
     static float[] data(Tensor t) {
         Storage s = t.storage();
@@ -56,7 +58,7 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("cpu backend: cannot allocate " + numel + " elements (max "
                     + (Integer.MAX_VALUE - 8) + ")");
         }
-        return new CpuStorage((int) numel, live);
+        return new CpuStorage((int) numel, live, pool);
     }
 
     @Override
