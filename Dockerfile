@@ -19,5 +19,6 @@ ENV CNN4J_CUDA_NATIVE_DIR=/opt/cnn4j/natives \
     CNN4J_BACKEND=cuda
 RUN mkdir -p /opt/cnn4j/natives && chmod 1777 /opt/cnn4j/natives
 WORKDIR /work
-ENTRYPOINT ["java", "-jar", "/opt/cnn4j/cnn.jar"]
+# jdk.incubator.vector enables the CPU backend's Vector API kernels (it falls back to scalar ones without it)
+ENTRYPOINT ["java", "--add-modules", "jdk.incubator.vector", "-jar", "/opt/cnn4j/cnn.jar"]
 CMD ["--help"]

@@ -41,13 +41,22 @@ final class CpuActivation {
         });
     }
 
+    /**
+     * All ones when {@code v > 0} (NaN excluded), else zero, without a branch: ReLU inputs make {@code x > 0}
+     * unpredictable. With b the raw bits, v > 0 exactly when 1 <= b <= bits(+Inf).
+     */
+    static int positiveMask(float v) {
+        int b = Float.floatToRawIntBits(v);
+        return ~(((0x7f800000 - b) | (b - 1)) >> 31);
+    }
+
     /** {@code dx = dy * f'(x)}; sigmoid and tanh use the saved output {@code y}. */
     static void backward(Activation act, float alpha, float[] x, float[] y, float[] dy, float[] dx) {
         CpuThreads.parallelFor(x.length, act == Activation.GELU ? 200 : 20, (from, to) -> {
             switch (act) {
                 case RELU -> {
                     for (int i = from; i < to; i++) {
-                        dx[i] = x[i] > 0f ? dy[i] : 0f;
+                        dx[i] = Float.intBitsToFloat(Float.floatToRawIntBits(dy[i]) & positiveMask(x[i]));
                     }
                 }
                 case LEAKY_RELU -> {

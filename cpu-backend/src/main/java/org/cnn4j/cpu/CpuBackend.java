@@ -21,6 +21,8 @@ import org.cnn4j.tensor.Tensor;
  */
 public final class CpuBackend implements Backend {
     private final AtomicLong live = new AtomicLong();
+    /** Released arrays kept for reuse: at most a quarter of the maximum heap. */
+    private final CpuArrayPool pool = new CpuArrayPool(Runtime.getRuntime().maxMemory() / 4);
 
     static float[] data(Tensor t) {
         Storage s = t.storage();
@@ -42,7 +44,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String description() {
-        return "pure Java, " + CpuThreads.parallelism() + " threads, " + System.getProperty("java.vm.name") + " "
+        return "pure Java, " + CpuThreads.parallelism() + " threads, " + VectorSupport.describe() + ", "
+                + System.getProperty("java.vm.name") + " "
                 + Runtime.version();
     }
 
@@ -55,7 +58,7 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("cpu backend: cannot allocate " + numel + " elements (max "
                     + (Integer.MAX_VALUE - 8) + ")");
         }
-        return new CpuStorage((int) numel, live);
+        return new CpuStorage((int) numel, live, pool);
     }
 
     @Override

@@ -19,19 +19,12 @@ final class CpuBatchNorm {
             for (int ch = from; ch < to; ch++) {
                 double sum = 0;
                 for (int i = 0; i < n; i++) {
-                    int base = (i * c + ch) * hw;
-                    for (int k = 0; k < hw; k++) {
-                        sum += x[base + k];
-                    }
+                    sum += sum(x, (i * c + ch) * hw, hw);
                 }
                 double mean = sum / count;
                 double sq = 0;
                 for (int i = 0; i < n; i++) {
-                    int base = (i * c + ch) * hw;
-                    for (int k = 0; k < hw; k++) {
-                        double d = x[base + k] - mean;
-                        sq += d * d;
-                    }
+                    sq += sumSquaredDeviations(x, (i * c + ch) * hw, hw, mean);
                 }
                 double var = sq / count;
                 double unbiased = count > 1 ? sq / (count - 1) : Double.NaN;
@@ -87,29 +80,84 @@ final class CpuBatchNorm {
                 double mean = saveMean[ch];
                 double invStd = saveInvStd[ch];
                 double sumDy = 0;
-                double sumDyXhat = 0;
+                double sumDyCentred = 0;
                 for (int i = 0; i < n; i++) {
                     int base = (i * c + ch) * hw;
-                    for (int k = 0; k < hw; k++) {
-                        double g = dy[base + k];
-                        sumDy += g;
-                        sumDyXhat += g * (x[base + k] - mean) * invStd;
-                    }
+                    sumDy += sum(dy, base, hw);
+                    sumDyCentred += sumProductsCentred(dy, x, base, hw, mean);
                 }
+                double sumDyXhat = sumDyCentred * invStd;
                 dbeta[ch] = (float) sumDy;
                 dgamma[ch] = (float) sumDyXhat;
                 double scale = gamma[ch] * invStd;
                 double meanDy = sumDy / count;
                 double meanDyXhat = sumDyXhat / count;
+                // dx = scale * (dy - meanDy - (x - mean) * invStd * meanDyXhat) = fDy * dy + fX * x + f0, in float
+                // so the loop vectorises
+                float fDy = (float) scale;
+                float fX = (float) (-scale * invStd * meanDyXhat);
+                float f0 = (float) (scale * (invStd * meanDyXhat * mean - meanDy));
                 for (int i = 0; i < n; i++) {
                     int base = (i * c + ch) * hw;
                     for (int k = 0; k < hw; k++) {
-                        double xhat = (x[base + k] - mean) * invStd;
-                        dx[base + k] = (float) (scale * (dy[base + k] - meanDy - xhat * meanDyXhat));
+                        dx[base + k] = fDy * dy[base + k] + fX * x[base + k] + f0;
                     }
                 }
             }
         });
+    }
+
+    /*
+     * Double sums in four independent chains: one chain is bound by the add latency, and these run over every
+     * activation of the network in each training step.
+     */
+    private static double sum(float[] v, int off, int len) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int k = 0;
+        for (; k + 4 <= len; k += 4) {
+            s0 += v[off + k];
+            s1 += v[off + k + 1];
+            s2 += v[off + k + 2];
+            s3 += v[off + k + 3];
+        }
+        for (; k < len; k++) {
+            s0 += v[off + k];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    private static double sumSquaredDeviations(float[] v, int off, int len, double mean) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int k = 0;
+        for (; k + 4 <= len; k += 4) {
+            double d0 = v[off + k] - mean, d1 = v[off + k + 1] - mean;
+            double d2 = v[off + k + 2] - mean, d3 = v[off + k + 3] - mean;
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        for (; k < len; k++) {
+            double d = v[off + k] - mean;
+            s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** sum g * (x - mean) over one run. */
+    private static double sumProductsCentred(float[] g, float[] x, int off, int len, double mean) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int k = 0;
+        for (; k + 4 <= len; k += 4) {
+            s0 += g[off + k] * (x[off + k] - mean);
+            s1 += g[off + k + 1] * (x[off + k + 1] - mean);
+            s2 += g[off + k + 2] * (x[off + k + 2] - mean);
+            s3 += g[off + k + 3] * (x[off + k + 3] - mean);
+        }
+        for (; k < len; k++) {
+            s0 += g[off + k] * (x[off + k] - mean);
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     private static int spatial(int[] xDims) {

@@ -66,8 +66,71 @@ final class CpuElementwise {
         });
     }
 
+    /** One run of {@code out = a op b} with element strides sa, sb (0 = broadcast, 1 = contiguous). */
     private static void binaryRun(BinaryOp op, float[] a, int ai, int sa, float[] b, int bi, int sb, float[] out,
                                   int oi, int n) {
+        if (sa == 1 && sb == 1) {
+            contiguousRun(op, a, ai, b, bi, out, oi, n);
+        } else if (sa == 1 && sb == 0) {
+            scalarRightRun(op, a, ai, b[bi], out, oi, n);
+        } else {
+            stridedRun(op, a, ai, sa, b, bi, sb, out, oi, n);
+        }
+    }
+
+    /** Unit-stride loops, which C2 auto-vectorises (the strided form below it does not). */
+    private static void contiguousRun(BinaryOp op, float[] a, int ai, float[] b, int bi, float[] out, int oi, int n) {
+        switch (op) {
+            case ADD -> {
+                for (int k = 0; k < n; k++) {
+                    out[oi + k] = a[ai + k] + b[bi + k];
+                }
+            }
+            case SUB -> {
+                for (int k = 0; k < n; k++) {
+                    out[oi + k] = a[ai + k] - b[bi + k];
+                }
+            }
+            case MUL -> {
+                for (int k = 0; k < n; k++) {
+                    out[oi + k] = a[ai + k] * b[bi + k];
+                }
+            }
+            case DIV -> {
+                for (int k = 0; k < n; k++) {
+                    out[oi + k] = a[ai + k] / b[bi + k];
+                }
+            }
+        }
+    }
+
+    private static void scalarRightRun(BinaryOp op, float[] a, int ai, float bv, float[] out, int oi, int n) {
+        switch (op) {
+            case ADD -> {
+                for (int k = 0; k < n; k++) {
+                    out[oi + k] = a[ai + k] + bv;
+                }
+            }
+            case SUB -> {
+                for (int k = 0; k < n; k++) {
+                    out[oi + k] = a[ai + k] - bv;
+                }
+            }
+            case MUL -> {
+                for (int k = 0; k < n; k++) {
+                    out[oi + k] = a[ai + k] * bv;
+                }
+            }
+            case DIV -> {
+                for (int k = 0; k < n; k++) {
+                    out[oi + k] = a[ai + k] / bv;
+                }
+            }
+        }
+    }
+
+    private static void stridedRun(BinaryOp op, float[] a, int ai, int sa, float[] b, int bi, int sb, float[] out,
+                                   int oi, int n) {
         switch (op) {
             case ADD -> {
                 for (int k = 0; k < n; k++) {

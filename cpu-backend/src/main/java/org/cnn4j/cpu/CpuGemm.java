@@ -1,7 +1,8 @@
 package org.cnn4j.cpu;
 
 /**
- * Row-major single-precision GEMM. The fast path packs cache-sized blocks of op(A) (scaled by alpha) and op(B)
+ * Row-major single-precision GEMM. Uses {@link VectorGemm} when {@link VectorSupport#ENABLED}; otherwise the
+ * scalar path here, which packs cache-sized blocks of op(A) (scaled by alpha) and op(B)
  * into per-thread buffers, so every transpose combination runs the same unit-stride micro-kernel, and splits C
  * into tiles that run in parallel. Each tile accumulates in per-thread rows; the micro-kernel adds four packed
  * rows of B (times four values of A) to one accumulator row, a loop shape HotSpot's auto-vectoriser turns into
@@ -39,6 +40,16 @@ final class CpuGemm {
      */
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        if (VectorSupport.ENABLED) {
+            VectorGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            scalar(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    /** The scalar path (auto-vectorised loops), used without the Vector API module. */
+    static void scalar(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                       float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         if (m <= 0 || n <= 0) {
             return;
         }

@@ -6,15 +6,30 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-/** The packed, blocked, parallel GEMM against the plain triple loop. */
-class CpuGemmKernelTest {
+/**
+ * A GEMM path (packed, blocked, parallel) against the plain triple loop; one concrete subclass per path (scalar
+ * and Vector API), so both stay checked whichever the JVM would pick.
+ */
+abstract class GemmKernelTests {
+    /** The path under test, with CpuGemm.gemm's contract. */
+    abstract void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+                       int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
+
+    private void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+                      float[] b, int bOff, float beta, float[] c, int cOff) {
+        gemm(transA, transB, m, n, k, alpha, a, aOff, transA ? m : k, b, bOff, transB ? k : n, beta, c, cOff, n);
+    }
+
     private final Random random = new Random(7);
 
-    /** Sizes chosen to hit partial tiles in every blocking dimension (MC=32, NC=512, KC=128) and tiny cases. */
+    /**
+     * Sizes chosen to hit partial tiles in every blocking dimension of both paths (scalar MC=32, NC=512, KC=128;
+     * vector with 512-bit lanes MR=4, NR=64, MC=96, KC=128, NG=256, NC=1024) and tiny cases.
+     */
     private static final int[][] SIZES = {
         {1, 1, 1}, {3, 5, 7}, {2, 1, 9}, {1, 17, 4}, {32, 512, 128}, {33, 513, 129}, {65, 257, 300}, {130, 9, 513},
         {7, 1100, 33}, {64, 1030, 260},
-        {33, 40, 520},
+        {33, 40, 520}, {97, 1025, 257}, {5, 63, 3}, {95, 65, 600},
     };
 
     @Test
@@ -49,7 +64,7 @@ class CpuGemmKernelTest {
         float[] c = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
         float[] expected = new float[4];
         CpuGemm.reference(false, false, 2, 2, 3, 1f, a, 0, b, 0, 0f, expected, 0);
-        CpuGemm.gemm(false, false, 2, 2, 3, 1f, a, 0, b, 0, 0f, c, 0);
+        gemm(false, false, 2, 2, 3, 1f, a, 0, b, 0, 0f, c, 0);
         KernelAssert.assertClose("gemm beta=0 with NaN C", expected, c);
     }
 
@@ -61,7 +76,7 @@ class CpuGemmKernelTest {
         float[] c = KernelAssert.uniform(random, off + m * n + off);
         float[] expected = c.clone();
         CpuGemm.reference(true, false, m, n, k, 1.25f, a, off, b, off, 0.5f, expected, off);
-        CpuGemm.gemm(true, false, m, n, k, 1.25f, a, off, b, off, 0.5f, c, off);
+        gemm(true, false, m, n, k, 1.25f, a, off, b, off, 0.5f, c, off);
         KernelAssert.assertClose("gemm with offsets", expected, c);
         for (int i = 0; i < off; i++) {
             assertArrayEquals(new float[] {expected[i], expected[off + m * n + i]}, new float[] {c[i], c[off + m * n + i]});
@@ -79,7 +94,7 @@ class CpuGemmKernelTest {
             float[] c = KernelAssert.uniform(random, m * ldc + 3);
             float[] expected = c.clone();
             CpuGemm.reference(ta, tb, m, n, k, 0.75f, a, 3, lda, b, 3, ldb, 0.5f, expected, 3, ldc);
-            CpuGemm.gemm(ta, tb, m, n, k, 0.75f, a, 3, lda, b, 3, ldb, 0.5f, c, 3, ldc);
+            gemm(ta, tb, m, n, k, 0.75f, a, 3, lda, b, 3, ldb, 0.5f, c, 3, ldc);
             // also compares the gaps between rows of C, which must be left as they were
             KernelAssert.assertClose("gemm with leading dimensions transA=" + ta + " transB=" + tb, expected, c);
         }
@@ -117,13 +132,13 @@ class CpuGemmKernelTest {
         checkWith(random, ta, tb, m, n, k, alpha, beta);
     }
 
-    private static void checkWith(Random random, boolean ta, boolean tb, int m, int n, int k, float alpha,
+    private void checkWith(Random random, boolean ta, boolean tb, int m, int n, int k, float alpha,
                                   float beta) {
         float[] a = KernelAssert.uniform(random, m * k), b = KernelAssert.uniform(random, k * n);
         float[] c = KernelAssert.uniform(random, m * n);
         float[] expected = c.clone();
         CpuGemm.reference(ta, tb, m, n, k, alpha, a, 0, b, 0, beta, expected, 0);
-        CpuGemm.gemm(ta, tb, m, n, k, alpha, a, 0, b, 0, beta, c, 0);
+        gemm(ta, tb, m, n, k, alpha, a, 0, b, 0, beta, c, 0);
         KernelAssert.assertClose("gemm transA=" + ta + " transB=" + tb + " " + m + "x" + n + "x" + k + " alpha="
                 + alpha + " beta=" + beta, expected, c);
     }

@@ -1,0 +1,39 @@
+package org.cnn4j.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+
+import org.cnn4j.backend.Activation;
+import org.junit.jupiter.api.Test;
+
+/** The branch-free ReLU backward against the plain select {@code x > 0 ? dy : 0}, special values included. */
+class CpuActivationKernelTest {
+    private static final float[] SPECIAL = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, 1f, -1f,
+        Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
+        Float.intBitsToFloat(0x7fc00001), Float.intBitsToFloat(0xffc00000), Float.intBitsToFloat(0x80000000)};
+
+    @Test
+    void reluBackwardSelectsLikeTheReference() {
+        Random random = new Random(3);
+        int n = SPECIAL.length * SPECIAL.length + 1000;
+        float[] x = new float[n], dy = new float[n], y = new float[n], dx = new float[n];
+        int i = 0;
+        for (float xv : SPECIAL) {
+            for (float g : SPECIAL) {
+                x[i] = xv;
+                dy[i++] = g;
+            }
+        }
+        for (; i < n; i++) {
+            x[i] = (float) random.nextGaussian();
+            dy[i] = (float) random.nextGaussian();
+        }
+        CpuActivation.backward(Activation.RELU, 0f, x, y, dy, dx);
+        for (int j = 0; j < n; j++) {
+            float want = x[j] > 0f ? dy[j] : 0f;
+            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(dx[j]),
+                    "relu backward at x=" + x[j] + " dy=" + dy[j]);
+        }
+    }
+}
