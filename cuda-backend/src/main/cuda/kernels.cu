@@ -56,7 +56,7 @@ extern "C" __global__ void unary_op(int op, const float* x, float* out, long lon
         case 3: r = sqrtf(v); break;
         case 4: r = v * v; break;
         case 5: r = fabsf(v); break;
-        default: r = v > 0.f ? 1.f : (v < 0.f ? -1.f : (v == 0.f ? 0.f : v)); break;  // NaN stays NaN
+        default: r = v > 0.f ? 1.f : (v < 0.f ? -1.f : v); break;  // as Math.signum: -0, +0, NaN unchanged
     }
     out[i] = r;
 }
@@ -285,11 +285,18 @@ extern "C" __global__ void adaptive_avg_bwd(const float* dy, float* dx, long lon
 }
 
 // ---- negative log-likelihood with label smoothing ----
+// A label that is not a class index in [0, classes) gives NaN (the CPU backend throws); reading logp at it
+// would be an out-of-bounds access, which poisons the whole CUDA context.
+__device__ __forceinline__ bool valid_label(float v, int classes) {
+    return v >= 0.f && v < (float) classes && v == truncf(v);
+}
+
 extern "C" __global__ void nll_fwd(const float* logp, const float* labels, float smoothing, float* losses,
                                    int rows, int classes) {
     int r = blockIdx.x * blockDim.x + threadIdx.x;
     if (r >= rows) return;
     const float* row = logp + (long long) r * classes;
+    if (!valid_label(labels[r], classes)) { losses[r] = __int_as_float(0x7fc00000); return; }
     int label = (int) labels[r];
     float loss = -(1.f - smoothing) * row[label];
     if (smoothing != 0.f) {
@@ -305,6 +312,7 @@ extern "C" __global__ void nll_bwd(const float* labels, float smoothing, const f
     long long i = IDX;
     if (i >= (long long) rows * classes) return;
     int r = (int) (i / classes), c = (int) (i % classes);
+    if (!valid_label(labels[r], classes)) { dLogp[i] = __int_as_float(0x7fc00000); return; }
     float w = smoothing / classes + (c == (int) labels[r] ? 1.f - smoothing : 0.f);
     dLogp[i] = -dLosses[r] * w;
 }

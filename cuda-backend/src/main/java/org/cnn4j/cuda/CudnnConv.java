@@ -27,7 +27,9 @@ import org.cnn4j.tensor.Tensor;
  * by cuDNN's heuristics ({@code cudnnGet*_v7}, deterministic choice, PyTorch's default) or, with
  * {@code -Dcnn4j.cuda.benchmark=true}, by timing ({@code cudnnFind*}). Math type follows PyTorch:
  * {@code CUDNN_DEFAULT_MATH} (TF32 tensor cores allowed on Ampere+) unless {@code -Dcnn4j.cuda.tf32=false},
- * which selects {@code CUDNN_FMA_MATH} (strict FP32).
+ * which selects {@code CUDNN_FMA_MATH} (strict FP32). JCudnn 12.6.0's JNI copies {@code mathType} back only for
+ * backward-filter results; forward and backward-data results always read 0, so their math type is the requested
+ * one, never the (unreported) per-algorithm value.
  */
 final class CudnnConv implements AutoCloseable {
     private static final int MAX_ALGOS = 16;
@@ -89,13 +91,13 @@ final class CudnnConv implements AutoCloseable {
 
     /**
      * The first successful candidate whose workspace fits in free memory, preferring (with TF32 off) those that
-     * report strict FMA math; -1 if none.
+     * report strict FMA math ({@code math} is null where the JNI does not report it); -1 if none.
      */
     private int pick(int count, int[] status, long[] memory, int[] math) {
         long budget = Math.max(ctx.freeBytes(), 0) + ctx.workspaceBytes();
         for (int pass = 0; pass < 2; pass++) {
             for (int i = 0; i < count; i++) {
-                boolean mathOk = tf32 || pass == 1 || math[i] == cudnnMathType.CUDNN_FMA_MATH;
+                boolean mathOk = tf32 || pass == 1 || math == null || math[i] == cudnnMathType.CUDNN_FMA_MATH;
                 if (status[i] == 0 && memory[i] <= budget && mathOk) {
                     return i;
                 }
@@ -104,8 +106,15 @@ final class CudnnConv implements AutoCloseable {
         return -1;
     }
 
-    private int chosenMath(int perfMath) {
-        return tf32 ? perfMath : cudnnMathType.CUDNN_FMA_MATH;
+    /**
+     * The math type to run a chosen algorithm with: FMA when TF32 is off; else the algorithm's reported math
+     * type, or the requested default where the JNI does not report it.
+     */
+    static int chosenMath(boolean tf32, boolean reported, int perfMath) {
+        if (!tf32) {
+            return cudnnMathType.CUDNN_FMA_MATH;
+        }
+        return reported ? perfMath : cudnnMathType.CUDNN_DEFAULT_MATH;
     }
 
     void forward(CUdeviceptr x, int[] xd, CUdeviceptr w, int[] wd, CUdeviceptr y, int[] yd, ConvSpec spec) {
@@ -116,25 +125,25 @@ final class CudnnConv implements AutoCloseable {
                 perf[i] = new cudnnConvolutionFwdAlgoPerf();
             }
             int[] count = new int[1];
+            // the descriptor still holds another direction's math type: query with the requested one
+            checkCudnn(JCudnn.cudnnSetConvolutionMathType(p.conv, requestedMath()), "cudnnSetConvolutionMathType");
             checkCudnn(benchmark
                     ? JCudnn.cudnnFindConvolutionForwardAlgorithm(ctx.cudnn, p.x, p.w, p.conv, p.y, MAX_ALGOS, count, perf)
                     : JCudnn.cudnnGetConvolutionForwardAlgorithm_v7(ctx.cudnn, p.x, p.w, p.conv, p.y, MAX_ALGOS, count,
                     perf), "choosing the convolution forward algorithm");
             int[] status = new int[count[0]];
             long[] memory = new long[count[0]];
-            int[] math = new int[count[0]];
             for (int i = 0; i < count[0]; i++) {
                 status[i] = perf[i].status;
                 memory[i] = perf[i].memory;
-                math[i] = perf[i].mathType;
             }
-            int best = pick(count[0], status, memory, math);
+            int best = pick(count[0], status, memory, null);
             if (best < 0) {
                 throw new CudaOperationException("conv2d forward: cuDNN offers no usable algorithm for x "
                         + java.util.Arrays.toString(xd) + ", w " + java.util.Arrays.toString(wd) + ", " + spec);
             }
             p.fwdAlgo = perf[best].algo;
-            p.fwdMath = chosenMath(perf[best].mathType);
+            p.fwdMath = chosenMath(tf32, false, perf[best].mathType);
             checkCudnn(JCudnn.cudnnSetConvolutionMathType(p.conv, p.fwdMath), "cudnnSetConvolutionMathType");
             long[] ws = new long[1];
             checkCudnn(JCudnn.cudnnGetConvolutionForwardWorkspaceSize(ctx.cudnn, p.x, p.w, p.conv, p.y, p.fwdAlgo, ws),
@@ -155,6 +164,8 @@ final class CudnnConv implements AutoCloseable {
                 perf[i] = new cudnnConvolutionBwdDataAlgoPerf();
             }
             int[] count = new int[1];
+            // the descriptor still holds another direction's math type: query with the requested one
+            checkCudnn(JCudnn.cudnnSetConvolutionMathType(p.conv, requestedMath()), "cudnnSetConvolutionMathType");
             checkCudnn(benchmark
                     ? JCudnn.cudnnFindConvolutionBackwardDataAlgorithm(ctx.cudnn, p.w, p.y, p.conv, p.x, MAX_ALGOS,
                     count, perf)
@@ -162,19 +173,17 @@ final class CudnnConv implements AutoCloseable {
                     count, perf), "choosing the convolution backward-data algorithm");
             int[] status = new int[count[0]];
             long[] memory = new long[count[0]];
-            int[] math = new int[count[0]];
             for (int i = 0; i < count[0]; i++) {
                 status[i] = perf[i].status;
                 memory[i] = perf[i].memory;
-                math[i] = perf[i].mathType;
             }
-            int best = pick(count[0], status, memory, math);
+            int best = pick(count[0], status, memory, null);
             if (best < 0) {
                 throw new CudaOperationException("conv2d backward data: cuDNN offers no usable algorithm for w "
                         + java.util.Arrays.toString(wd) + ", dy " + java.util.Arrays.toString(yd) + ", " + spec);
             }
             p.bwdDataAlgo = perf[best].algo;
-            p.bwdDataMath = chosenMath(perf[best].mathType);
+            p.bwdDataMath = chosenMath(tf32, false, perf[best].mathType);
             checkCudnn(JCudnn.cudnnSetConvolutionMathType(p.conv, p.bwdDataMath), "cudnnSetConvolutionMathType");
             long[] ws = new long[1];
             checkCudnn(JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(ctx.cudnn, p.w, p.y, p.conv, p.x,
@@ -195,6 +204,8 @@ final class CudnnConv implements AutoCloseable {
                 perf[i] = new cudnnConvolutionBwdFilterAlgoPerf();
             }
             int[] count = new int[1];
+            // the descriptor still holds another direction's math type: query with the requested one
+            checkCudnn(JCudnn.cudnnSetConvolutionMathType(p.conv, requestedMath()), "cudnnSetConvolutionMathType");
             checkCudnn(benchmark
                     ? JCudnn.cudnnFindConvolutionBackwardFilterAlgorithm(ctx.cudnn, p.x, p.y, p.conv, p.w, MAX_ALGOS,
                     count, perf)
@@ -214,7 +225,7 @@ final class CudnnConv implements AutoCloseable {
                         + java.util.Arrays.toString(xd) + ", dy " + java.util.Arrays.toString(yd) + ", " + spec);
             }
             p.bwdFilterAlgo = perf[best].algo;
-            p.bwdFilterMath = chosenMath(perf[best].mathType);
+            p.bwdFilterMath = chosenMath(tf32, true, perf[best].mathType);
             checkCudnn(JCudnn.cudnnSetConvolutionMathType(p.conv, p.bwdFilterMath), "cudnnSetConvolutionMathType");
             long[] ws = new long[1];
             checkCudnn(JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(ctx.cudnn, p.x, p.y, p.conv, p.w,

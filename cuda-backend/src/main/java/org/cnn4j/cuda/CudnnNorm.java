@@ -17,8 +17,11 @@ import org.cnn4j.tensor.Tensor;
  * average factor is PyTorch's momentum.
  */
 final class CudnnNorm {
-    /** CUDNN_BN_MIN_EPSILON. */
-    static final double MIN_EPSILON = 1e-5;
+    /**
+     * The epsilon passed to the backward call, where cuDNN does not use it (the saved mean and inverse std are
+     * supplied); any valid value does. CUDNN_BN_MIN_EPSILON is 0 in cuDNN 8 and 9 (early cuDNN 7 had 1e-5).
+     */
+    static final double BACKWARD_EPSILON = 1e-5;
 
     private final CudaContext ctx;
     private final CudnnTensors tensors;
@@ -28,12 +31,12 @@ final class CudnnNorm {
         this.tensors = tensors;
     }
 
-    static double checkEps(String op, float eps) {
-        // cuDNN rejects eps below 1e-5 (compared in double, so PyTorch's float 1e-5 must count as 1e-5)
-        if (eps < 0.99999f * MIN_EPSILON) {
-            throw new IllegalArgumentException(op + ": the CUDA backend (cuDNN) needs eps >= 1e-5, got " + eps);
+    /** The epsilon cuDNN gets: the caller's float exactly, as the CPU backend uses it (no clamping). */
+    static double cudnnEpsilon(String op, float eps) {
+        if (!(eps >= 0f)) {  // cuDNN rejects epsilon < CUDNN_BN_MIN_EPSILON (0)
+            throw new IllegalArgumentException(op + ": eps must be >= 0, got " + eps);
         }
-        return Math.max(eps, MIN_EPSILON);
+        return eps;
     }
 
     void forwardTraining(Tensor x, CUdeviceptr xp, CUdeviceptr gamma, CUdeviceptr beta, CUdeviceptr runningMean,
@@ -42,7 +45,7 @@ final class CudnnNorm {
         cudnnTensorDescriptor xd = tensors.of(x);
         checkCudnn(JCudnn.cudnnBatchNormalizationForwardTraining(ctx.cudnn, cudnnBatchNormMode.CUDNN_BATCHNORM_SPATIAL,
                 ONE, ZERO, xd, xp, xd, y, tensors.channels(x.dim(1)), gamma, beta, momentum, runningMean, runningVar,
-                checkEps("batchNormForwardTraining", eps), saveMean, saveInvStd),
+                cudnnEpsilon("batchNormForwardTraining", eps), saveMean, saveInvStd),
                 "cudnnBatchNormalizationForwardTraining");
     }
 
@@ -51,7 +54,7 @@ final class CudnnNorm {
         cudnnTensorDescriptor xd = tensors.of(x);
         checkCudnn(JCudnn.cudnnBatchNormalizationForwardInference(ctx.cudnn,
                 cudnnBatchNormMode.CUDNN_BATCHNORM_SPATIAL, ONE, ZERO, xd, xp, xd, y, tensors.channels(x.dim(1)), gamma,
-                beta, runningMean, runningVar, checkEps("batchNormForwardInference", eps)),
+                beta, runningMean, runningVar, cudnnEpsilon("batchNormForwardInference", eps)),
                 "cudnnBatchNormalizationForwardInference");
     }
 
@@ -59,9 +62,8 @@ final class CudnnNorm {
     void backward(Tensor x, CUdeviceptr xp, CUdeviceptr dy, CUdeviceptr gamma, CUdeviceptr saveMean,
                   CUdeviceptr saveInvStd, CUdeviceptr dx, CUdeviceptr dgamma, CUdeviceptr dbeta) {
         cudnnTensorDescriptor xd = tensors.of(x);
-        // epsilon is not used when the saved statistics are supplied; cuDNN still validates it
         checkCudnn(JCudnn.cudnnBatchNormalizationBackward(ctx.cudnn, cudnnBatchNormMode.CUDNN_BATCHNORM_SPATIAL, ONE,
                 ZERO, ONE, ZERO, xd, xp, xd, dy, xd, dx, tensors.channels(x.dim(1)), gamma, dgamma, dbeta,
-                MIN_EPSILON, saveMean, saveInvStd), "cudnnBatchNormalizationBackward");
+                BACKWARD_EPSILON, saveMean, saveInvStd), "cudnnBatchNormalizationBackward");
     }
 }

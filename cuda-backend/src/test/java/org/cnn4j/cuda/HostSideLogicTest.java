@@ -10,6 +10,7 @@ import java.util.Random;
 
 import jcuda.driver.CUdeviceptr;
 import jcuda.jcublas.cublasOperation;
+import jcuda.jcudnn.cudnnMathType;
 import org.cnn4j.backend.PoolSpec;
 import org.junit.jupiter.api.Test;
 
@@ -129,5 +130,29 @@ class HostSideLogicTest {
         assertThrows(IllegalArgumentException.class, () -> CudaKernels.pack(Kernel.GELU_FWD, p, p));
         assertThrows(IllegalArgumentException.class,
                 () -> CudaKernels.pack(Kernel.MAX_POOL_FWD, p, p, new int[12]));
+    }
+
+    /** JCudnn 12.6.0 leaves mathType at 0 for forward and backward-data results: never run with that value. */
+    @Test
+    void convolutionMathTypeIgnoresUnreportedPerfValues() {
+        int unreported = 0;  // what the JNI leaves in cudnnConvolutionFwdAlgoPerf.mathType
+        assertEquals(cudnnMathType.CUDNN_FMA_MATH, CudnnConv.chosenMath(false, false, unreported));
+        assertEquals(cudnnMathType.CUDNN_FMA_MATH,
+                CudnnConv.chosenMath(false, true, cudnnMathType.CUDNN_TENSOR_OP_MATH), "tf32 off forces FMA");
+        assertEquals(cudnnMathType.CUDNN_DEFAULT_MATH,
+                CudnnConv.chosenMath(true, false, cudnnMathType.CUDNN_TENSOR_OP_MATH), "unreported: the requested");
+        assertEquals(cudnnMathType.CUDNN_TENSOR_OP_MATH,
+                CudnnConv.chosenMath(true, true, cudnnMathType.CUDNN_TENSOR_OP_MATH), "reported: the algorithm's");
+    }
+
+    /** cuDNN 8/9 accept any eps >= 0 (CUDNN_BN_MIN_EPSILON = 0): pass the float as is, like the CPU backend. */
+    @Test
+    void batchNormEpsilonIsPassedUnchanged() {
+        assertEquals((double) 1e-5f, CudnnNorm.cudnnEpsilon("bn", 1e-5f));
+        assertEquals((double) 1e-6f, CudnnNorm.cudnnEpsilon("bn", 1e-6f));
+        assertEquals(0.0, CudnnNorm.cudnnEpsilon("bn", 0f));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CudnnNorm.cudnnEpsilon("batchNormForwardTraining", -1e-3f));
+        assertTrue(e.getMessage().startsWith("batchNormForwardTraining: eps must be >= 0"), e.getMessage());
     }
 }
