@@ -88,15 +88,40 @@ final class Winograd {
     static void forward(float[] x, int[] xd, float[] w, int[] wd, float[] y, int[] yd, ConvSpec spec, int budget) {
         int k = wd[0], c = wd[1];
         float[] u = FILTERS.get(POINTS * k * c);
-        CpuThreads.parallelFor(k, 600L * c, (from, to) -> {
+        transformFilters(w, u, k * c, false, k, c);
+        convolve(x, xd, u, y, yd, Grid.of(xd, yd, spec.padH(), spec.padW(), budget));
+    }
+
+    /** Filters transformed per block of destination indices, so that the 36 output rows are written contiguously. */
+    private static final int FILTER_BLOCK = 64;
+
+    /**
+     * u[e][j] for j in [0, k*c): the transform of filter (k_j, c_j), where j = k_j*c + c_j (forward) or, rotated
+     * by 180 degrees for the backward-data pass, j = c_j*k + k_j. The transform of one filter touches 36 rows
+     * k*c apart; a block of consecutive j fills a [36][block] buffer first and copies each row once, instead of
+     * scattering single floats across megabytes.
+     */
+    private static void transformFilters(float[] w, float[] u, int kc, boolean rotated, int k, int c) {
+        int blocks = (kc + FILTER_BLOCK - 1) / FILTER_BLOCK;
+        CpuThreads.parallelFor(blocks, 600L * FILTER_BLOCK, (from, to) -> {
             float[] tmp = new float[18];
-            for (int ik = from; ik < to; ik++) {
-                for (int ic = 0; ic < c; ic++) {
-                    WinogradTransforms.filter(w, (ik * c + ic) * 9, tmp, u, ik * c + ic, k * c);
+            float[] block = new float[POINTS * FILTER_BLOCK];
+            for (int b = from; b < to; b++) {
+                int j0 = b * FILTER_BLOCK, n = Math.min(FILTER_BLOCK, kc - j0);
+                for (int t = 0; t < n; t++) {
+                    int j = j0 + t;
+                    if (rotated) {
+                        int ic = j / k, ik = j - ic * k;
+                        WinogradTransforms.filterRotated(w, (ik * c + ic) * 9, tmp, block, t, FILTER_BLOCK);
+                    } else {
+                        WinogradTransforms.filter(w, j * 9, tmp, block, t, FILTER_BLOCK);
+                    }
+                }
+                for (int e = 0; e < POINTS; e++) {
+                    System.arraycopy(block, e * FILTER_BLOCK, u, e * kc + j0, n);
                 }
             }
         });
-        convolve(x, xd, u, y, yd, Grid.of(xd, yd, spec.padH(), spec.padW(), budget));
     }
 
     /** dx = dy convolved with w rotated by 180 degrees and with in/out channels swapped, padding 2 - pad. */
@@ -104,14 +129,7 @@ final class Winograd {
                              int budget) {
         int k = wd[0], c = wd[1];
         float[] u = FILTERS.get(POINTS * k * c);
-        CpuThreads.parallelFor(c, 600L * k, (from, to) -> {
-            float[] tmp = new float[18];
-            for (int ic = from; ic < to; ic++) {
-                for (int ik = 0; ik < k; ik++) {
-                    WinogradTransforms.filterRotated(w, (ik * c + ic) * 9, tmp, u, ic * k + ik, k * c);
-                }
-            }
-        });
+        transformFilters(w, u, k * c, true, k, c);
         convolve(dy, yd, u, dx, xd, Grid.of(yd, xd, 2 - spec.padH(), 2 - spec.padW(), budget));
     }
 
