@@ -52,7 +52,7 @@ final class CpuConv {
     }
 
     static void forward(float[] x, int[] xd, float[] w, int[] wd, float[] y, int[] yd, ConvSpec spec) {
-        if (Winograd.appliesForward(xd, wd, spec)) {
+        if (Winograd.appliesForward(xd, wd, spec) && Winograd.paysOff(yd)) {
             Winograd.forward(x, xd, w, wd, y, yd, spec, Winograd.SCRATCH_BUDGET);
             return;
         }
@@ -102,7 +102,7 @@ final class CpuConv {
     }
 
     static void backwardData(float[] dy, int[] yd, float[] w, int[] wd, float[] dx, int[] xd, ConvSpec spec) {
-        if (Winograd.appliesBackwardData(xd, wd, spec)) {
+        if (Winograd.appliesBackwardData(xd, wd, spec) && Winograd.paysOff(yd)) {
             Winograd.backwardData(dy, yd, w, wd, dx, xd, spec, Winograd.SCRATCH_BUDGET);
             return;
         }
@@ -135,7 +135,7 @@ final class CpuConv {
     }
 
     static void backwardFilter(float[] x, int[] xd, float[] dy, int[] yd, float[] dw, int[] wd, ConvSpec spec) {
-        if (Winograd.appliesForward(xd, wd, spec)) {
+        if (Winograd.appliesForward(xd, wd, spec) && Winograd.paysOff(yd)) {
             Winograd.backwardFilter(x, xd, dy, yd, dw, wd, spec, Winograd.SCRATCH_BUDGET);
             return;
         }

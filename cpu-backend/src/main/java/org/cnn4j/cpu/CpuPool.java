@@ -22,7 +22,7 @@ final class CpuPool {
                     for (int iq = 0; iq < q; iq++) {
                         int w0 = Math.max(iq * s.strideW() - s.padW(), 0);
                         int w1 = Math.min(iq * s.strideW() - s.padW() + s.kernelW(), w);
-                        y[yOff + ip * q + iq] = max ? x[argMax(x, xOff, w, h0, h1, w0, w1)]
+                        y[yOff + ip * q + iq] = max ? windowMax(x, xOff, w, h0, h1, w0, w1)
                                 : windowSum(x, xOff, w, h0, h1, w0, w1) / CpuPoolReference.avgDivisor(ip, iq, h, w, s);
                     }
                 }
@@ -88,6 +88,22 @@ final class CpuPool {
                 }
             }
         });
+    }
+
+    /**
+     * The value {@link #argMax} picks, without its data-dependent branches: Math.max is branch-free and agrees
+     * with "first v > max, else the NaN" except in the sign of a zero maximum (it prefers +0 to an earlier -0),
+     * so zero results are recomputed the exact way.
+     */
+    private static float windowMax(float[] x, int xOff, int w, int h0, int h1, int w0, int w1) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int ih = h0; ih < h1; ih++) {
+            int row = xOff + ih * w;
+            for (int iw = w0; iw < w1; iw++) {
+                max = Math.max(max, x[row + iw]);
+            }
+        }
+        return max == 0f ? x[argMax(x, xOff, w, h0, h1, w0, w1)] : max;
     }
 
     /** First maximum of the window rows [h0,h1) x cols [w0,w1) of the plane at xOff (the last NaN, if any). */

@@ -77,7 +77,7 @@ final class VectorGemm {
                         int i0 = (t / groups) * MC, g0 = (t % groups) * NG;
                         int mc = Math.min(MC, m - i0), ng = Math.min(NG, nc - g0);
                         if (i0 != packedRow) {
-                            VectorPack.packA(transA, a, aOff, lda, alpha, i0, mc, p0, kc, ws.packedA, MR);
+                            VectorPack.packA(transA, a, aOff, lda, alpha, i0, mc, p0, kc, ws.packedA, 0, MR);
                             packedRow = i0;
                         }
                         int cBlock = cOff + i0 * ldc + j0 + g0;
@@ -85,16 +85,80 @@ final class VectorGemm {
                         if (first && !store) {
                             scaleC(c, cBlock, ldc, mc, ng, beta);
                         }
-                        block(ws, kc, pb, g0 * kc, c, cBlock, ldc, mc, ng, store);
+                        block(ws.packedA, 0, ws.edge, kc, pb, g0 * kc, c, cBlock, ldc, mc, ng, store);
                     }
                 });
             }
         }
     }
 
-    /** C[mc x ng at cBlock] (+)= packed A block times the packed B panels starting at bOff. */
-    private static void block(Workspace ws, int kc, float[] pb, int bOff, float[] c, int cBlock, int ldc, int mc,
-                              int ng, boolean store) {
+    /** Floats that {@link #packWholeA} writes for an m x k op(A). */
+    static int packedASize(int m, int k) {
+        return (m + MR - 1) / MR * MR * k;
+    }
+
+    /** Where {@link #packWholeA} puts A[i, p] of an m x k matrix (alpha 1), relative to its offset. */
+    static int packedAIndex(int i, int p, int m, int k) {
+        int pc = p / KC * KC, kc = Math.min(KC, k - pc);
+        return pc * ((m + MR - 1) / MR * MR) + (i / MR) * MR * kc + (p - pc) * MR + i % MR;
+    }
+
+    /**
+     * Packs all of alpha * op(A) (m x k) for {@link #gemmPackedA}: the KC-deep blocks one after another, each
+     * holding every row in MR-row panels (the layout the per-task packing produces for one block).
+     */
+    static void packWholeA(boolean transA, float[] a, int aOff, int lda, float alpha, int m, int k, float[] pa,
+                           int paOff) {
+        int rows = (m + MR - 1) / MR * MR;
+        for (int pc = 0; pc < k; pc += KC) {
+            VectorPack.packA(transA, a, aOff, lda, alpha, 0, m, pc, Math.min(KC, k - pc), pa, paOff + pc * rows, MR);
+        }
+    }
+
+    /**
+     * C = A * op(B) + beta * C with A already packed by {@link #packWholeA}, on the calling thread only: for many
+     * small GEMMs that share their A matrices (the Winograd points), each run by one thread.
+     */
+    static void gemmPackedA(int m, int n, int k, float[] pa, int paOff, boolean transB, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        if (k <= 0) {
+            scaleC(c, cOff, ldc, m, n, beta);
+            return;
+        }
+        Workspace ws = WORKSPACE.get();
+        if (ws.packedB == null) {
+            ws.packedB = new float[KC * NC];
+        }
+        float[] pb = ws.packedB;
+        int rows = (m + MR - 1) / MR * MR;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                VectorPack.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, 0, NR);
+                boolean first = pc == 0, store = first && beta == 0f;
+                for (int i0 = 0; i0 < m; i0 += MC) {
+                    int mc = Math.min(MC, m - i0);
+                    for (int g0 = 0; g0 < nc; g0 += NG) {
+                        int ng = Math.min(NG, nc - g0);
+                        int cBlock = cOff + i0 * ldc + jc + g0;
+                        if (first && !store) {
+                            scaleC(c, cBlock, ldc, mc, ng, beta);
+                        }
+                        block(pa, paOff + pc * rows + i0 * kc, ws.edge, kc, pb, g0 * kc, c, cBlock, ldc, mc, ng,
+                                store);
+                    }
+                }
+            }
+        }
+    }
+
+    /** C[mc x ng at cBlock] (+)= the packed A block at aBase times the packed B panels starting at bOff. */
+    private static void block(float[] pa, int aBase, float[] edge, int kc, float[] pb, int bOff, float[] c, int cBlock,
+                              int ldc, int mc, int ng, boolean store) {
         for (int jr = 0; jr < ng; jr += NR) {
             int nr = Math.min(NR, ng - jr);
             int bPanel = bOff + jr * kc;
@@ -102,10 +166,9 @@ final class VectorGemm {
                 int mr = Math.min(MR, mc - ir);
                 int cb = cBlock + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    kernel(kc, ws.packedA, ir * kc, pb, bPanel, c, cb, ldc, store);
+                    kernel(kc, pa, aBase + ir * kc, pb, bPanel, c, cb, ldc, store);
                 } else {
-                    float[] edge = ws.edge;
-                    kernel(kc, ws.packedA, ir * kc, pb, bPanel, edge, 0, NR, true);
+                    kernel(kc, pa, aBase + ir * kc, pb, bPanel, edge, 0, NR, true);
                     for (int i = 0; i < mr; i++) {
                         int row = cb + i * ldc;
                         for (int j = 0; j < nr; j++) {

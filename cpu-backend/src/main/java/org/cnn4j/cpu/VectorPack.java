@@ -9,13 +9,13 @@ final class VectorPack {
     }
 
     /**
-     * pa[ir*kc + p*mr + ii] = alpha * op(A)[i0+ir+ii, p0+p] for panels of {@code mr} rows (ir a multiple of mr);
-     * rows past {@code mc} are zero.
+     * pa[paOff + ir*kc + p*mr + ii] = alpha * op(A)[i0+ir+ii, p0+p] for panels of {@code mr} rows (ir a multiple
+     * of mr); rows past {@code mc} are zero.
      */
     static void packA(boolean transA, float[] a, int aOff, int lda, float alpha, int i0, int mc, int p0, int kc,
-                      float[] pa, int mr) {
+                      float[] pa, int paOff, int mr) {
         for (int ir = 0; ir < mc; ir += mr) {
-            int base = ir * kc;
+            int base = paOff + ir * kc;
             int rows = Math.min(mr, mc - ir);
             if (transA) { // A is stored k x m: each depth step reads `rows` consecutive values
                 for (int p = 0; p < kc; p++) {

@@ -57,6 +57,20 @@ final class Winograd {
                 && xd[1] >= MIN_CHANNELS && wd[0] >= MIN_CHANNELS;
     }
 
+    /**
+     * Below this many output pixels (n * p * q of the forward convolution) im2col + GEMM is faster: Winograd
+     * transforms every filter on every call (cost ~ k * c) and saves multiplications in proportion to
+     * k * c * pixels, and its GEMMs' columns (tiles per chunk) get too few to fill the vector kernel. Measured
+     * with 2 threads on Zen 4 (512-bit): 7x7 C512 at batch 8 (392 pixels) ran 3x faster by im2col, batch 16
+     * 1.4x; 14x14 C256 at batch 8 (1568) about even; 14x14 and 28x28 at batch 32 well ahead with Winograd.
+     */
+    static final int MIN_PIXELS = 2048;
+
+    /** True when the forward output has enough pixels for Winograd to beat im2col (see {@link #MIN_PIXELS}). */
+    static boolean paysOff(int[] yd) {
+        return (long) yd[0] * yd[2] * yd[3] >= MIN_PIXELS;
+    }
+
     /** Backward data also needs padding <= 2, so the equivalent forward convolution has padding >= 0. */
     static boolean appliesBackwardData(int[] xd, int[] wd, ConvSpec spec) {
         return appliesForward(xd, wd, spec) && spec.padH() <= 2 && spec.padW() <= 2;
@@ -87,8 +101,8 @@ final class Winograd {
 
     static void forward(float[] x, int[] xd, float[] w, int[] wd, float[] y, int[] yd, ConvSpec spec, int budget) {
         int k = wd[0], c = wd[1];
-        float[] u = FILTERS.get(POINTS * k * c);
-        transformFilters(w, u, k * c, false, k, c);
+        float[] u = FILTERS.get(POINTS * filterSize(k, c));
+        transformFilters(w, u, false, k, c);
         convolve(x, xd, u, y, yd, Grid.of(xd, yd, spec.padH(), spec.padW(), budget));
     }
 
@@ -96,12 +110,27 @@ final class Winograd {
     private static final int FILTER_BLOCK = 64;
 
     /**
-     * u[e][j] for j in [0, k*c): the transform of filter (k_j, c_j), where j = k_j*c + c_j (forward) or, rotated
-     * by 180 degrees for the backward-data pass, j = c_j*k + k_j. The transform of one filter touches 36 rows
-     * k*c apart; a block of consecutive j fills a [36][block] buffer first and copies each row once, instead of
-     * scattering single floats across megabytes.
+     * Floats per point of the transformed filters as the GEMM reads them, a rows x cols matrix: packed for
+     * {@link VectorGemm#gemmPackedA} on the vector path (so the 36 filter matrices are packed once per call, not
+     * by every chunk's GEMM), plain row-major otherwise.
      */
-    private static void transformFilters(float[] w, float[] u, int kc, boolean rotated, int k, int c) {
+    private static int filterSize(int rows, int cols) {
+        return VectorSupport.ENABLED ? VectorGemm.packedASize(rows, cols) : rows * cols;
+    }
+
+    /**
+     * u[e] = the 36 transformed-filter matrices, each rows x cols = k x c (forward: entry (k_j, c_j) is the
+     * transform of filter (k_j, c_j)) or, rotated by 180 degrees for the backward-data pass, c x k; laid out as
+     * {@link #filterSize} says. The transform of one filter touches 36 matrices; a block of consecutive entries
+     * fills a [36][block] buffer first and then writes each matrix's run, instead of scattering single floats
+     * across megabytes.
+     */
+    private static void transformFilters(float[] w, float[] u, boolean rotated, int k, int c) {
+        int kc = k * c, rows = rotated ? c : k, cols = rotated ? k : c, size = filterSize(rows, cols);
+        boolean packed = VectorSupport.ENABLED;
+        if (packed && size != kc) {
+            java.util.Arrays.fill(u, 0, POINTS * size, 0f); // the padding rows of the last panel
+        }
         int blocks = (kc + FILTER_BLOCK - 1) / FILTER_BLOCK;
         CpuThreads.parallelFor(blocks, 600L * FILTER_BLOCK, (from, to) -> {
             float[] tmp = new float[18];
@@ -118,7 +147,14 @@ final class Winograd {
                     }
                 }
                 for (int e = 0; e < POINTS; e++) {
-                    System.arraycopy(block, e * FILTER_BLOCK, u, e * kc + j0, n);
+                    if (!packed) {
+                        System.arraycopy(block, e * FILTER_BLOCK, u, e * kc + j0, n);
+                        continue;
+                    }
+                    for (int t = 0; t < n; t++) {
+                        int row = (j0 + t) / cols, col = j0 + t - row * cols;
+                        u[e * size + VectorGemm.packedAIndex(row, col, rows, cols)] = block[e * FILTER_BLOCK + t];
+                    }
                 }
             }
         });
@@ -128,8 +164,8 @@ final class Winograd {
     static void backwardData(float[] dy, int[] yd, float[] w, int[] wd, float[] dx, int[] xd, ConvSpec spec,
                              int budget) {
         int k = wd[0], c = wd[1];
-        float[] u = FILTERS.get(POINTS * k * c);
-        transformFilters(w, u, k * c, true, k, c);
+        float[] u = FILTERS.get(POINTS * filterSize(c, k));
+        transformFilters(w, u, true, k, c);
         convolve(dy, yd, u, dx, xd, Grid.of(yd, xd, 2 - spec.padH(), 2 - spec.padW(), budget));
     }
 
@@ -206,9 +242,15 @@ final class Winograd {
                 int t0 = chunk * g.chunk, count = Math.min(g.tiles, t0 + g.chunk) - t0;
                 float[] v = INPUTS.get(POINTS * g.cin * count), m = PRODUCTS.get(POINTS * g.cout * count);
                 transformInputs(in, g, t0, count, v, ws);
+                int uSize = filterSize(g.cout, g.cin);
                 for (int e = 0; e < POINTS; e++) {
-                    CpuGemm.gemm(false, false, g.cout, count, g.cin, 1f, u, e * g.cout * g.cin, v,
-                            e * g.cin * count, 0f, m, e * g.cout * count);
+                    if (VectorSupport.ENABLED) {
+                        VectorGemm.gemmPackedA(g.cout, count, g.cin, u, e * uSize, false, v, e * g.cin * count, count,
+                                0f, m, e * g.cout * count, count);
+                    } else {
+                        CpuGemm.gemm(false, false, g.cout, count, g.cin, 1f, u, e * uSize, v, e * g.cin * count, 0f,
+                                m, e * g.cout * count);
+                    }
                 }
                 for (int k = 0; k < g.cout; k++) {
                     for (int e = 0; e < POINTS; e++) {

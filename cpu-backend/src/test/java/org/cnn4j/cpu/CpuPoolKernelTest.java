@@ -1,5 +1,7 @@
 package org.cnn4j.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.util.Random;
 
 import org.cnn4j.backend.PoolSpec;
@@ -41,6 +43,40 @@ class CpuPoolKernelTest {
                 CpuPoolReference.backward(x, xd, dy, yd, dxRef, spec);
                 CpuPool.backward(x, xd, dy, yd, dx, spec);
                 KernelAssert.assertClose("backward " + what, dxRef, dx, dx.length, 1e-6, 1e-6);
+            }
+        }
+    }
+
+    /**
+     * Max pooling on values with many ties, signed zeros and NaNs: the result must be the reference's exactly
+     * (first maximum in the window, -0 kept when it comes before +0, NaN wins), including which input gets dy.
+     */
+    @Test
+    void maxPoolTiesSignedZerosAndNaNMatchReferenceExactly() {
+        float[] values = {-0f, 0f, 0f, -0f, -1f, 1f, 1f, Float.NaN};
+        for (int[] xd : INPUTS) {
+            for (PoolSpec spec : SPECS) {
+                int p = spec.outH(xd[2]), q = spec.outW(xd[3]);
+                if (spec.mode() != PoolSpec.PoolMode.MAX || p < 1 || q < 1) {
+                    continue;
+                }
+                int[] yd = {xd[0], xd[1], p, q};
+                float[] x = new float[CpuConvKernelTest.prod(xd)];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = values[random.nextInt(random.nextBoolean() ? 4 : values.length)];
+                }
+                float[] expected = new float[CpuConvKernelTest.prod(yd)], actual = new float[expected.length];
+                CpuPoolReference.forward(x, xd, expected, yd, spec);
+                CpuPool.forward(x, xd, actual, yd, spec);
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(0, Float.compare(expected[i], actual[i]),
+                            "max forward " + spec + " on " + java.util.Arrays.toString(xd) + " at " + i);
+                }
+                float[] dy = KernelAssert.uniform(random, expected.length);
+                float[] dxRef = new float[x.length], dx = new float[x.length];
+                CpuPoolReference.backward(x, xd, dy, yd, dxRef, spec);
+                CpuPool.backward(x, xd, dy, yd, dx, spec);
+                KernelAssert.assertClose("max backward with ties " + spec, dxRef, dx, dx.length, 1e-6, 1e-6);
             }
         }
     }
