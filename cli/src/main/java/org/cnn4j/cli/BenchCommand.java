@@ -65,7 +65,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "5", description = "timed runs; the median is reported (default 5)")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "untimed runs first (default 2)")
+    @Option(names = "--warmup", defaultValue = "2", description = "untimed runs first (default 2; warm-up also lasts at least 2 s so the JIT has compiled the kernels)")
     int warmup;
 
     @Option(names = "--memory-steps", defaultValue = "0",

@@ -11,13 +11,19 @@ import org.cnn4j.backend.Backend;
 record BenchResult(String name, String kind, String backend, int runs, double medianMs, double minMs, double maxMs,
                    double gflops, double imagesPerSecond, Map<String, Object> extra) {
 
+    private static final long WARMUP_NANOS = 2_000_000_000L;
+    private static final int MAX_WARMUP_RUNS = 200;
+
     /** Times {@code body} {@code runs} times after {@code warmup} untimed runs. */
     static BenchResult time(String name, String kind, Backend backend, int warmup, int runs, double flopsPerRun,
                             int imagesPerRun, Runnable body) {
         if (runs < 1) {
             throw new IllegalArgumentException("--runs must be >= 1, got " + runs);
         }
-        for (int i = 0; i < warmup; i++) {
+        // The JIT compiles the hot kernels during the first runs; warm up for at least WARMUP_NANOS as well as
+        // `warmup` runs so that short cases are timed in steady state, not half-interpreted.
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < warmup || (System.nanoTime() - warmStart < WARMUP_NANOS && i < MAX_WARMUP_RUNS); i++) {
             body.run();
         }
         backend.synchronize();
