@@ -126,40 +126,22 @@ class CpuConvKernelTest {
 
     @Test
     void concurrentForwardCallsDoNotInterfere() throws Exception {
-        Thread[] threads = new Thread[4];
-        Throwable[] errors = new Throwable[threads.length];
-        for (int t = 0; t < threads.length; t++) {
-            int id = t;
-            threads[t] = new Thread(() -> {
-                try {
-                    Random r = new Random(200 + id);
-                    for (int rep = 0; rep < 4; rep++) {
-                        Case cs = CASES[(id * 5 + rep * 3) % CASES.length];
-                        float[] x = KernelAssert.uniform(r, prod(cs.xDims())), w = KernelAssert.uniform(r, prod(cs.wDims()));
-                        float[] expected = new float[prod(cs.yDims())], actual = new float[expected.length];
-                        CpuConvReference.forward(x, cs.xDims(), w, cs.wDims(), expected, cs.yDims(), cs.spec());
-                        CpuConv.forward(x, cs.xDims(), w, cs.wDims(), actual, cs.yDims(), cs.spec(), CpuConv.COLUMN_BUDGET);
-                        KernelAssert.assertClose("concurrent forward " + cs, expected, actual);
-                        float[] dwRef = new float[prod(cs.wDims())], dw = new float[dwRef.length];
-                        CpuConvReference.backwardFilter(x, cs.xDims(), expected, cs.yDims(), dwRef, cs.wDims(), cs.spec());
-                        CpuConv.backwardFilter(x, cs.xDims(), expected, cs.yDims(), dw, cs.wDims(), cs.spec(),
-                                CpuConv.COLUMN_BUDGET);
-                        KernelAssert.assertClose("concurrent backward filter " + cs, dwRef, dw, dw.length, 1e-3, 1e-4);
-                    }
-                } catch (Throwable e) {
-                    errors[id] = e;
-                }
-            });
-            threads[t].start();
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        for (Throwable e : errors) {
-            if (e != null) {
-                throw new AssertionError(e);
+        KernelAssert.concurrently(4, id -> {
+            Random r = new Random(200 + id);
+            for (int rep = 0; rep < 4; rep++) {
+                Case cs = CASES[(id * 5 + rep * 3) % CASES.length];
+                float[] x = KernelAssert.uniform(r, prod(cs.xDims())), w = KernelAssert.uniform(r, prod(cs.wDims()));
+                float[] expected = new float[prod(cs.yDims())], actual = new float[expected.length];
+                CpuConvReference.forward(x, cs.xDims(), w, cs.wDims(), expected, cs.yDims(), cs.spec());
+                CpuConv.forward(x, cs.xDims(), w, cs.wDims(), actual, cs.yDims(), cs.spec(), CpuConv.COLUMN_BUDGET);
+                KernelAssert.assertClose("concurrent forward " + cs, expected, actual);
+                float[] dwRef = new float[prod(cs.wDims())], dw = new float[dwRef.length];
+                CpuConvReference.backwardFilter(x, cs.xDims(), expected, cs.yDims(), dwRef, cs.wDims(), cs.spec());
+                CpuConv.backwardFilter(x, cs.xDims(), expected, cs.yDims(), dw, cs.wDims(), cs.spec(),
+                        CpuConv.COLUMN_BUDGET);
+                KernelAssert.assertClose("concurrent backward filter " + cs, dwRef, dw, dw.length, 1e-3, 1e-4);
             }
-        }
+        });
     }
 
     static int prod(int[] dims) {

@@ -102,30 +102,12 @@ abstract class GemmKernelTests {
 
     @Test
     void concurrentCallsDoNotInterfere() throws Exception {
-        Thread[] threads = new Thread[4];
-        Throwable[] errors = new Throwable[threads.length];
-        for (int t = 0; t < threads.length; t++) {
-            int id = t;
-            threads[t] = new Thread(() -> {
-                try {
-                    Random r = new Random(100 + id);
-                    for (int rep = 0; rep < 3; rep++) {
-                        checkWith(r, id % 2 == 0, id >= 2, 60 + id * 13, 270 + id, 100 + id * 90, 1f, 0f);
-                    }
-                } catch (Throwable e) {
-                    errors[id] = e;
-                }
-            });
-            threads[t].start();
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        for (Throwable e : errors) {
-            if (e != null) {
-                throw new AssertionError(e);
+        KernelAssert.concurrently(4, id -> {
+            Random r = new Random(100 + id);
+            for (int rep = 0; rep < 3; rep++) {
+                checkWith(r, id % 2 == 0, id >= 2, 60 + id * 13, 270 + id, 100 + id * 90, 1f, 0f);
             }
-        }
+        });
     }
 
     private void check(boolean ta, boolean tb, int m, int n, int k, float alpha, float beta) {

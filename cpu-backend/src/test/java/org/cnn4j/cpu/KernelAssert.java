@@ -43,4 +43,35 @@ final class KernelAssert {
     static void assertClose(String what, float[] expected, float[] actual) {
         assertClose(what, expected, actual, expected.length, 1e-4, 1e-4);
     }
+
+    /** A body run by one of several threads; {@code id} tells it which. */
+    @FunctionalInterface
+    interface ThreadBody {
+        void run(int id) throws Exception;
+    }
+
+    /** Runs {@code body} on {@code count} threads at once and rethrows the first failure. */
+    static void concurrently(int count, ThreadBody body) throws InterruptedException {
+        Thread[] threads = new Thread[count];
+        Throwable[] errors = new Throwable[count];
+        for (int t = 0; t < count; t++) {
+            int id = t;
+            threads[t] = new Thread(() -> {
+                try {
+                    body.run(id);
+                } catch (Throwable e) {
+                    errors[id] = e;
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        for (Throwable e : errors) {
+            if (e != null) {
+                throw new AssertionError(e);
+            }
+        }
+    }
 }
