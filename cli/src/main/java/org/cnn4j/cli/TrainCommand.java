@@ -127,8 +127,8 @@ public final class TrainCommand implements Callable<Integer> {
              DataLoader testLoader = new DataLoader(td.test(), config.batchSize(), false, config.seed(), false,
                      td.testTransform());
              StepLog stepLog = new StepLog(outDir.resolve("steps.csv"))) {
-            System.out.printf(Locale.ROOT, "model: %s, %,d parameters; optimizer %s lr %g; %d epochs of %d steps%n",
-                    config.model(), net.parameterCount(), opt.name(), config.lr(), config.epochs(),
+            System.out.printf(Locale.ROOT, "model: %s, %,d parameters; optimizer %s, lr %.3g, schedule %s; %d epochs of %d steps%n",
+                    config.model(), net.parameterCount(), opt.name(), config.lr(), config.schedule(), config.epochs(),
                     trainLoader.batchesPerEpoch());
             List<EpochResult> history = new ArrayList<>();
             int start = 0;
