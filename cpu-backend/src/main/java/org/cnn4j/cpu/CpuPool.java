@@ -91,19 +91,22 @@ final class CpuPool {
     }
 
     /**
-     * The value {@link #argMax} picks, without its data-dependent branches: Math.max is branch-free and agrees
-     * with "first v > max, else the NaN" except in the sign of a zero maximum (it prefers +0 to an earlier -0),
-     * so zero results are recomputed the exact way.
+     * The value {@link #argMax} picks, without its data-dependent branches: a plain compare-and-select maximum,
+     * which agrees with "first v > max" except for the sign of a zero maximum (-0 vs +0) and for NaN; windows
+     * whose maximum is zero (common after ReLU) or that hold a NaN are recomputed the exact way.
      */
     private static float windowMax(float[] x, int xOff, int w, int h0, int h1, int w0, int w1) {
         float max = Float.NEGATIVE_INFINITY;
+        boolean nan = false;
         for (int ih = h0; ih < h1; ih++) {
             int row = xOff + ih * w;
             for (int iw = w0; iw < w1; iw++) {
-                max = Math.max(max, x[row + iw]);
+                float v = x[row + iw];
+                max = v > max ? v : max;
+                nan |= v != v;
             }
         }
-        return max == 0f ? x[argMax(x, xOff, w, h0, h1, w0, w1)] : max;
+        return max == 0f || nan ? x[argMax(x, xOff, w, h0, h1, w0, w1)] : max;
     }
 
     /** First maximum of the window rows [h0,h1) x cols [w0,w1) of the plane at xOff (the last NaN, if any). */
