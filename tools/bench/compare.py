@@ -2,7 +2,7 @@
 """Runs the same benchmark cases through cnn4j (`./cnn bench --json`) and PyTorch, same machine, same run,
 and prints a ratio table (cnn4j throughput / PyTorch throughput; > 1 means cnn4j is faster).
 
-Usage: tools/bench/compare.py [--threads N] [--runs 5] [--quick] [--markdown] [--backend cpu|cuda]
+Usage: tools/bench/compare.py [--threads N] [--runs 5] [--quick] [--markdown] [--backend cpu|cuda] [--only TEXT]
 Needs PyTorch (Debian: apt-get install python3-torch; for a fast BLAS also libopenblas0-pthread). With
 --backend cuda, cnn4j runs on its CUDA backend and PyTorch on its CUDA device, and the GPU cases (resnet50
 training and inference at batch 64) are added.
@@ -103,6 +103,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--backend", choices=["cpu", "cuda"], default="cpu")
+    ap.add_argument("--only", help="run only the cases whose name contains this text, e.g. resnet18")
     args = ap.parse_args()
     try:
         import torch
@@ -117,6 +118,8 @@ def main():
     sync = torch.cuda.synchronize if dev == "cuda" else (lambda: None)
     rows = []
     for name, cnn_args, fn, metric, work in cases(args.quick, dev):
+        if args.only and args.only not in name:
+            continue
         t_ms = torch_median(fn, args.runs, sync)
         torch_rate = work / (t_ms * 1e6) if metric == "gflops" else work / (t_ms / 1e3)
         ours = cnn_bench(cnn_args, args.runs, args.threads, args.backend)
