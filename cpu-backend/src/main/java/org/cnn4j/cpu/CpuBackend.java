@@ -207,7 +207,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void reduceSumTo(Tensor src, Tensor dst) {
-        CpuElementwise.reduceSumTo(data(src), dims(src), data(dst), dims(dst));
+        CpuReduce.sumTo(data(src), dims(src), data(dst), dims(dst));
     }
 
     @Override

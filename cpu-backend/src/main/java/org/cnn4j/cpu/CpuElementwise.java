@@ -229,10 +229,6 @@ final class CpuElementwise {
         });
     }
 
-    static void reduceSumTo(float[] src, int[] srcDims, float[] dst, int[] dstDims) {
-        CpuReduce.sumTo(src, srcDims, dst, dstDims);
-    }
-
     /** Inverted dropout with the backend-independent counter-based generator (see Backend.dropoutForward). */
     static void dropout(float[] x, float p, long seed, float[] mask, float[] y) {
         float keepScale = 1f / (1f - p);

@@ -17,11 +17,9 @@ final class CpuPool {
             for (int plane = from; plane < to; plane++) {
                 int xOff = plane * h * w, yOff = plane * p * q;
                 for (int ip = 0; ip < p; ip++) {
-                    int h0 = Math.max(ip * s.strideH() - s.padH(), 0);
-                    int h1 = Math.min(ip * s.strideH() - s.padH() + s.kernelH(), h);
+                    int h0 = CpuPoolReference.rowStart(ip, s), h1 = CpuPoolReference.rowEnd(ip, s, h);
                     for (int iq = 0; iq < q; iq++) {
-                        int w0 = Math.max(iq * s.strideW() - s.padW(), 0);
-                        int w1 = Math.min(iq * s.strideW() - s.padW() + s.kernelW(), w);
+                        int w0 = CpuPoolReference.colStart(iq, s), w1 = CpuPoolReference.colEnd(iq, s, w);
                         y[yOff + ip * q + iq] = max ? windowMax(x, xOff, w, h0, h1, w0, w1)
                                 : windowSum(x, xOff, w, h0, h1, w0, w1) / CpuPoolReference.avgDivisor(ip, iq, h, w, s);
                     }
@@ -39,11 +37,9 @@ final class CpuPool {
                 int xOff = plane * h * w, yOff = plane * p * q;
                 java.util.Arrays.fill(dx, xOff, xOff + h * w, 0f);
                 for (int ip = 0; ip < p; ip++) {
-                    int h0 = Math.max(ip * s.strideH() - s.padH(), 0);
-                    int h1 = Math.min(ip * s.strideH() - s.padH() + s.kernelH(), h);
+                    int h0 = CpuPoolReference.rowStart(ip, s), h1 = CpuPoolReference.rowEnd(ip, s, h);
                     for (int iq = 0; iq < q; iq++) {
-                        int w0 = Math.max(iq * s.strideW() - s.padW(), 0);
-                        int w1 = Math.min(iq * s.strideW() - s.padW() + s.kernelW(), w);
+                        int w0 = CpuPoolReference.colStart(iq, s), w1 = CpuPoolReference.colEnd(iq, s, w);
                         float g = dy[yOff + ip * q + iq];
                         if (max) {
                             dx[argMax(x, xOff, w, h0, h1, w0, w1)] += g;

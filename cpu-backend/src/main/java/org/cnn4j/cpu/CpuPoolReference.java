@@ -82,19 +82,19 @@ final class CpuPoolReference {
         return (rowEnd(ip, s, h) - rowStart(ip, s)) * (colEnd(iq, s, w) - colStart(iq, s));
     }
 
-    private static int rowStart(int ip, PoolSpec s) {
+    static int rowStart(int ip, PoolSpec s) {
         return Math.max(ip * s.strideH() - s.padH(), 0);
     }
 
-    private static int rowEnd(int ip, PoolSpec s, int h) {
+    static int rowEnd(int ip, PoolSpec s, int h) {
         return Math.min(ip * s.strideH() - s.padH() + s.kernelH(), h);
     }
 
-    private static int colStart(int iq, PoolSpec s) {
+    static int colStart(int iq, PoolSpec s) {
         return Math.max(iq * s.strideW() - s.padW(), 0);
     }
 
-    private static int colEnd(int iq, PoolSpec s, int w) {
+    static int colEnd(int iq, PoolSpec s, int w) {
         return Math.min(iq * s.strideW() - s.padW() + s.kernelW(), w);
     }
 

@@ -31,7 +31,15 @@ final class VectorGemm {
     private static final class Workspace {
         final float[] packedA = new float[MC * KC];
         final float[] edge = new float[MR * NR];
-        float[] packedB;
+        private float[] packedB;
+
+        /** The caller's shared B block, allocated on first use (worker threads never need one). */
+        float[] packedB() {
+            if (packedB == null) {
+                packedB = new float[KC * NC];
+            }
+            return packedB;
+        }
     }
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -53,11 +61,7 @@ final class VectorGemm {
             CpuThreads.parallelFor(m, n, (from, to) -> scaleC(c, cOff + from * ldc, ldc, to - from, n, beta));
             return;
         }
-        Workspace caller = WORKSPACE.get();
-        if (caller.packedB == null) {
-            caller.packedB = new float[KC * NC];
-        }
-        float[] pb = caller.packedB;
+        float[] pb = WORKSPACE.get().packedB();
         int tilesM = (m + MC - 1) / MC;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
@@ -92,15 +96,20 @@ final class VectorGemm {
         }
     }
 
+    /** m rounded up to whole MR-row panels. */
+    private static int paddedRows(int m) {
+        return (m + MR - 1) / MR * MR;
+    }
+
     /** Floats that {@link #packWholeA} writes for an m x k op(A). */
     static int packedASize(int m, int k) {
-        return (m + MR - 1) / MR * MR * k;
+        return paddedRows(m) * k;
     }
 
     /** Where {@link #packWholeA} puts A[i, p] of an m x k matrix (alpha 1), relative to its offset. */
     static int packedAIndex(int i, int p, int m, int k) {
         int pc = p / KC * KC, kc = Math.min(KC, k - pc);
-        return pc * ((m + MR - 1) / MR * MR) + (i / MR) * MR * kc + (p - pc) * MR + i % MR;
+        return pc * paddedRows(m) + (i / MR) * MR * kc + (p - pc) * MR + i % MR;
     }
 
     /**
@@ -109,7 +118,7 @@ final class VectorGemm {
      */
     static void packWholeA(boolean transA, float[] a, int aOff, int lda, float alpha, int m, int k, float[] pa,
                            int paOff) {
-        int rows = (m + MR - 1) / MR * MR;
+        int rows = paddedRows(m);
         for (int pc = 0; pc < k; pc += KC) {
             VectorPack.packA(transA, a, aOff, lda, alpha, 0, m, pc, Math.min(KC, k - pc), pa, paOff + pc * rows, MR);
         }
@@ -129,11 +138,8 @@ final class VectorGemm {
             return;
         }
         Workspace ws = WORKSPACE.get();
-        if (ws.packedB == null) {
-            ws.packedB = new float[KC * NC];
-        }
-        float[] pb = ws.packedB;
-        int rows = (m + MR - 1) / MR * MR;
+        float[] pb = ws.packedB();
+        int rows = paddedRows(m);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {

@@ -34,6 +34,9 @@ final class Winograd {
         float[][] c = new float[0][];
         int[] origin = new int[0];
         int capacity = -1;
+        /** Scratch for one filter transform, and a block of transformed filters ([36][FILTER_BLOCK]). */
+        final float[] filterTmp = new float[18];
+        final float[] filterBlock = new float[POINTS * FILTER_BLOCK];
 
         Workspace ensure(int count) {
             if (count > capacity) {
@@ -133,8 +136,8 @@ final class Winograd {
         }
         int blocks = (kc + FILTER_BLOCK - 1) / FILTER_BLOCK;
         CpuThreads.parallelFor(blocks, 600L * FILTER_BLOCK, (from, to) -> {
-            float[] tmp = new float[18];
-            float[] block = new float[POINTS * FILTER_BLOCK];
+            Workspace ws = WORKSPACE.get();
+            float[] tmp = ws.filterTmp, block = ws.filterBlock;
             for (int b = from; b < to; b++) {
                 int j0 = b * FILTER_BLOCK, n = Math.min(FILTER_BLOCK, kc - j0);
                 for (int t = 0; t < n; t++) {
@@ -210,7 +213,7 @@ final class Winograd {
             }
         }
         CpuThreads.parallelFor(g.cout, 300L * g.cin, (from, to) -> {
-            float[] tmp = new float[18];
+            float[] tmp = WORKSPACE.get().filterTmp;
             for (int k = from; k < to; k++) {
                 for (int c = 0; c < g.cin; c++) {
                     WinogradTransforms.filterGradient(du, k * g.cin + c, g.cout * g.cin, tmp, dw, (k * g.cin + c) * 9);
@@ -265,13 +268,11 @@ final class Winograd {
 
     /** v[e][c][t] = (B^T d B)[e] for the input patch d of channel c under tile t0 + t. */
     private static void transformInputs(float[] in, Grid g, int t0, int count, float[] v, Workspace ws) {
-        boolean allInside = true;
         for (int t = 0; t < count; t++) { // patch origin relative to the image's first plane, or -1 at an edge
             int tile = t0 + t, n = tile / g.tilesPerImage, rem = tile - n * g.tilesPerImage;
             int h0 = (rem / g.tilesW) * TILE - g.padH, w0 = (rem % g.tilesW) * TILE - g.padW;
             boolean inside = h0 >= 0 && w0 >= 0 && h0 + 6 <= g.h && w0 + 6 <= g.w;
             ws.origin[t] = inside ? n * g.cin * g.h * g.w + h0 * g.w + w0 : -1;
-            allInside &= inside;
         }
         float[][] d = ws.a;
         for (int c = 0; c < g.cin; c++) {
