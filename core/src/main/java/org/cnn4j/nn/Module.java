@@ -8,7 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import org.cnn4j.backend.Backend;
 import org.cnn4j.tensor.Tensor;
@@ -210,17 +210,17 @@ public abstract class Module implements AutoCloseable {
     }
 
     public LinkedHashMap<String, Tensor> namedParameters() {
-        return collectTensors((m, n) -> m.parameters);
+        return collectTensors(m -> m.parameters);
     }
 
     public LinkedHashMap<String, Tensor> namedBuffers() {
-        return collectTensors((m, n) -> m.buffers);
+        return collectTensors(m -> m.buffers);
     }
 
-    private LinkedHashMap<String, Tensor> collectTensors(BiFunction<Module, String, Map<String, Tensor>> own) {
+    private LinkedHashMap<String, Tensor> collectTensors(Function<Module, Map<String, Tensor>> own) {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, Module> e : namedModules().entrySet()) {
-            for (Map.Entry<String, Tensor> t : own.apply(e.getValue(), e.getKey()).entrySet()) {
+            for (Map.Entry<String, Tensor> t : own.apply(e.getValue()).entrySet()) {
                 out.put(qualify(e.getKey(), t.getKey()), t.getValue());
             }
         }

@@ -2,6 +2,7 @@ package org.cnn4j.ops;
 
 import org.cnn4j.autograd.Autograd;
 import org.cnn4j.backend.Backend;
+import org.cnn4j.backend.BinaryOp;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 
@@ -53,7 +54,7 @@ public final class Linear {
         Tensor out = Tensor.empty(be, Shape.of(n, outF));
         be.gemm(false, true, n, outF, in, 1f, x, weight, 0f, out);
         if (bias != null) {
-            be.binary(org.cnn4j.backend.BinaryOp.ADD, out, bias, out);
+            be.binary(BinaryOp.ADD, out, bias, out);
         }
         return Autograd.record(out, "linear", new Tensor[] {x, weight, bias}, g -> {
             Tensor dx = null, dw = null, db = null;

@@ -2,6 +2,9 @@ package org.cnn4j.ops;
 
 import org.cnn4j.autograd.Autograd;
 import org.cnn4j.backend.Backend;
+import org.cnn4j.backend.BinaryOp;
+import org.cnn4j.backend.ScalarOp;
+import org.cnn4j.backend.UnaryOp;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 
@@ -57,25 +60,23 @@ public final class Normalization {
                                          Tensor g) {
         int c = x.dim(1);
         Shape bshape = x.rank() == 4 ? Shape.of(1, c, 1, 1) : Shape.of(1, c);
-        Tensor invStd = Arithmetic.raw(be, org.cnn4j.backend.ScalarOp.ADD, rv, eps);
-        be.unary(org.cnn4j.backend.UnaryOp.SQRT, invStd, invStd);
-        be.scalar(org.cnn4j.backend.ScalarOp.RDIV, invStd, 1f, invStd);
-        Tensor scale = Arithmetic.raw(be, org.cnn4j.backend.BinaryOp.MUL, gamma, invStd);
+        Tensor invStd = Arithmetic.raw(be, ScalarOp.ADD, rv, eps);
+        be.unary(UnaryOp.SQRT, invStd, invStd);
+        be.scalar(ScalarOp.RDIV, invStd, 1f, invStd);
+        Tensor scale = Arithmetic.raw(be, BinaryOp.MUL, gamma, invStd);
         Tensor scaleB = scale.view(bshape);
-        Tensor dx = Arithmetic.raw(be, org.cnn4j.backend.BinaryOp.MUL, g, scaleB);
-        Tensor dbeta = Tensor.empty(be, Shape.of(c));
+        Tensor dx = Arithmetic.raw(be, BinaryOp.MUL, g, scaleB);
         Tensor gB = Tensor.empty(be, bshape);
         be.reduceSumTo(g, gB);
-        be.copy(gB, dbeta);
+        Tensor dbeta = gB.view(Shape.of(c));
         Tensor rmB = rm.view(bshape);
-        Tensor xc = Arithmetic.raw(be, org.cnn4j.backend.BinaryOp.SUB, x, rmB);
+        Tensor xc = Arithmetic.raw(be, BinaryOp.SUB, x, rmB);
         Tensor invB = invStd.view(bshape);
-        be.binary(org.cnn4j.backend.BinaryOp.MUL, xc, invB, xc);
-        be.binary(org.cnn4j.backend.BinaryOp.MUL, xc, g, xc);
+        be.binary(BinaryOp.MUL, xc, invB, xc);
+        be.binary(BinaryOp.MUL, xc, g, xc);
         Tensor dgammaB = Tensor.empty(be, bshape);
         be.reduceSumTo(xc, dgammaB);
-        Tensor dgamma = Tensor.empty(be, Shape.of(c));
-        be.copy(dgammaB, dgamma);
+        Tensor dgamma = dgammaB.view(Shape.of(c));
         for (Tensor t : new Tensor[] {invStd, scale, scaleB, gB, rmB, xc, invB, dgammaB}) {
             t.close();
         }

@@ -1,5 +1,7 @@
 package org.cnn4j.ops;
 
+import java.util.Arrays;
+
 import org.cnn4j.autograd.Autograd;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.tensor.Shape;
@@ -36,7 +38,7 @@ public final class Shapes {
             if (dims[i] == -1) {
                 if (infer >= 0) {
                     throw new IllegalArgumentException("reshape: only one dimension can be -1, got "
-                            + java.util.Arrays.toString(dims));
+                            + Arrays.toString(dims));
                 }
                 infer = i;
             } else {
@@ -47,7 +49,7 @@ public final class Shapes {
         if (infer >= 0) {
             if (known == 0 || from.numel() % known != 0) {
                 throw new IllegalArgumentException("reshape: cannot reshape " + from + " into "
-                        + java.util.Arrays.toString(dims));
+                        + Arrays.toString(dims));
             }
             out[infer] = (int) (from.numel() / known);
         }

@@ -1,5 +1,6 @@
 package org.cnn4j.optim;
 
+import java.util.Arrays;
 import java.util.List;
 
 import org.cnn4j.backend.Backend;
@@ -45,7 +46,7 @@ public final class GradClip {
     private static double squaredNorm(Tensor g) {
         Backend be = g.backend();
         int[] ones = new int[g.rank()];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         try (Tensor sq = Tensor.empty(be, g.shape()); Tensor total = Tensor.empty(be, Shape.of(ones))) {
             be.unary(UnaryOp.SQUARE, g, sq);
             be.reduceSumTo(sq, total);
