@@ -1,9 +1,9 @@
 package org.cnn4j.optim;
 
-import java.util.Arrays;
 import java.util.List;
 
 import org.cnn4j.backend.Backend;
+import org.cnn4j.backend.BinaryOp;
 import org.cnn4j.backend.ScalarOp;
 import org.cnn4j.backend.UnaryOp;
 import org.cnn4j.tensor.Shape;
@@ -17,20 +17,13 @@ public final class GradClip {
     /**
      * Scales all gradients in place so that their global L2 norm is at most {@code maxNorm} (by
      * {@code maxNorm / (norm + 1e-6)} when larger) and returns the norm before clipping. Parameters without a
-     * gradient are skipped. The norm is reduced on the device; one scalar per gradient comes back to the host.
+     * gradient are skipped. The squares are summed on the device; one scalar comes back to the host.
      */
     public static double clipGradNorm(List<Tensor> params, double maxNorm) {
         if (!(maxNorm > 0)) {
             throw new IllegalArgumentException("clipGradNorm: maxNorm must be > 0, got " + maxNorm);
         }
-        double sumSquares = 0;
-        for (Tensor p : params) {
-            Tensor g = p.grad();
-            if (g != null) {
-                sumSquares += squaredNorm(g);
-            }
-        }
-        double norm = Math.sqrt(sumSquares);
+        double norm = Math.sqrt(sumOfSquares(params));
         double coef = maxNorm / (norm + 1e-6);
         if (coef < 1) {
             for (Tensor p : params) {
@@ -43,14 +36,30 @@ public final class GradClip {
         return norm;
     }
 
-    private static double squaredNorm(Tensor g) {
-        Backend be = g.backend();
-        int[] ones = new int[g.rank()];
-        Arrays.fill(ones, 1);
-        try (Tensor sq = Tensor.empty(be, g.shape()); Tensor total = Tensor.empty(be, Shape.of(ones))) {
-            be.unary(UnaryOp.SQUARE, g, sq);
-            be.reduceSumTo(sq, total);
-            return total.item();
+    /** Sum of squares of every gradient, accumulated on the device and read back once. */
+    private static double sumOfSquares(List<Tensor> params) {
+        Tensor total = null;
+        try {
+            for (Tensor p : params) {
+                Tensor g = p.grad();
+                if (g == null) {
+                    continue;
+                }
+                Backend be = g.backend();
+                if (total == null) {
+                    total = Tensor.zeros(be, Shape.of(1));
+                }
+                try (Tensor sq = Tensor.empty(be, g.shape()); Tensor part = Tensor.empty(be, Shape.of(1))) {
+                    be.unary(UnaryOp.SQUARE, g, sq);
+                    be.reduceSumTo(sq, part);
+                    be.binary(BinaryOp.ADD, total, part, total);
+                }
+            }
+            return total == null ? 0 : total.item();
+        } finally {
+            if (total != null) {
+                total.close();
+            }
         }
     }
 }
