@@ -1,6 +1,7 @@
 package org.cnn4j.contract;
 
 import static org.cnn4j.contract.NumericAsserts.assertClose;
+import static org.cnn4j.contract.NumericAsserts.awayFromZero;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,6 +12,7 @@ import org.cnn4j.ops.Activations;
 import org.cnn4j.tensor.NoGrad;
 import org.cnn4j.tensor.Tensor;
 import org.cnn4j.testing.BackendTestBase;
+import org.cnn4j.testing.GradCheck;
 import org.junit.jupiter.api.Test;
 
 /** The autograd engine: accumulation, shared inputs, NoGrad, graph freeing and detach. */
@@ -127,5 +129,20 @@ public abstract class AutogradContract extends BackendTestBase {
         assertArrayEquals(x.toFloatArray(), x.grad().toFloatArray());
         var e = assertThrows(IllegalStateException.class, () -> x.mul(2f).requiresGrad(false));
         assertTrue(e.getMessage().contains("non-leaf"), e.getMessage());
+    }
+
+    /** The checker itself must be able to fail: d/dx of x * detach(x) is x, while finite differences see 2x. */
+    @Test
+    void gradCheckRejectsAWrongGradientAndNaN() {
+        Tensor x = awayFromZero(backend, random, 6);
+        AssertionError wrong = assertThrows(AssertionError.class,
+                () -> GradCheck.check("x * detach(x)", in -> in[0].mul(in[0].detach()), x));
+        assertTrue(wrong.getMessage().contains("differ from finite differences"), wrong.getMessage());
+        Tensor p = param(4);
+        p.mul(5f).sum().backward(); // a stale gradient must not leak into the checked one
+        GradCheck.check("x * x after a stale gradient", in -> in[0].mul(in[0]), p);
+        AssertionError nan = assertThrows(AssertionError.class,
+                () -> GradCheck.check("NaN", in -> in[0].mul(Float.NaN), param(3)));
+        assertTrue(nan.getMessage().contains("3 gradient elements"), nan.getMessage());
     }
 }

@@ -31,13 +31,18 @@ public final class GradCheck {
 
     /**
      * @param inputs leaves; those with {@code requiresGrad()} are checked
-     * @param maxProbes at most this many elements per input are perturbed (chosen at random, seeded)
+     * @param maxProbes at most this many elements per input are perturbed (distinct, chosen at random, seeded)
      */
     public static void check(String name, Function<Tensor[], Tensor> f, Tensor[] inputs, double eps, double atol,
                              double rtol, int maxProbes) {
         Random random = new Random(1234);
         float[] r;
         List<float[]> analytic = new ArrayList<>();
+        for (Tensor in : inputs) {
+            if (in.requiresGrad()) {
+                in.zeroGrad(); // a gradient left from earlier use would be added into the analytic one
+            }
+        }
         try (MemoryScope scope = MemoryScope.open()) {
             Tensor out = f.apply(inputs);
             r = new float[(int) out.numel()];
@@ -79,7 +84,8 @@ public final class GradCheck {
                 double actualStep = ((double) (float) (orig + eps) - (double) (float) (orig - eps));
                 double numeric = (plus - minus) / actualStep;
                 double diff = Math.abs(a[i] - numeric);
-                if (diff > atol + rtol * Math.abs(numeric)) {
+                // negated so that a NaN or infinite gradient (analytic or numeric) fails instead of passing
+                if (!(diff <= atol + rtol * Math.abs(numeric))) {
                     if (failed++ < 8) {
                         failures.append(String.format("%n  input %d %s element %d: analytic %.6g numeric %.6g", t,
                                 in.shape(), i, a[i], numeric));
@@ -115,10 +121,17 @@ public final class GradCheck {
             }
             return all;
         }
-        int[] some = new int[max];
-        for (int i = 0; i < max; i++) {
-            some[i] = random.nextInt(n);
+        // distinct indices: a partial Fisher-Yates shuffle of 0..n-1
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = i;
         }
-        return some;
+        for (int i = 0; i < max; i++) {
+            int j = i + random.nextInt(n - i);
+            int t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+        }
+        return java.util.Arrays.copyOf(all, max);
     }
 }
