@@ -166,7 +166,7 @@ public abstract class TrainingContract extends BackendTestBase {
                     float[] want = finals.get(e.getKey()).toFloatArray();
                     float[] got = e.getValue().toFloatArray();
                     for (int i = 0; i < want.length; i++) {
-                        assertEquals(want[i], got[i], 1e-4 + 1e-3 * Math.abs(want[i]),
+                        assertEquals(want[i], got[i], 1e-5 + 1e-4 * Math.abs(want[i]),
                                 name + " final " + e.getKey() + "[" + i + "]");
                     }
                 }
