@@ -88,7 +88,8 @@ public final class BenchCommand implements Callable<Integer> {
         List<BenchResult> results = new ArrayList<>();
         try (Backends.Use use = Backends.use(backend)) {
             if (model != null) {
-                results.add(ModelBench.run(model, mode, batchSize, size, backend, warmup, runs, memorySteps));
+                results.add(ModelBench.run(model, mode.toLowerCase(Locale.ROOT), batchSize, size, backend, warmup,
+                        runs, memorySteps));
             } else {
                 results.add(runOp(backend));
             }

@@ -13,7 +13,6 @@ public final class Cnn implements Runnable {
     @Spec
     CommandSpec spec;
 
-
     public static void main(String[] args) {
         System.exit(run(args));
     }

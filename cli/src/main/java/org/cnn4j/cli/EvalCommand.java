@@ -2,19 +2,13 @@ package org.cnn4j.cli;
 
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.data.DataLoader;
-import org.cnn4j.io.Safetensors;
-import org.cnn4j.models.ModelOptions;
 import org.cnn4j.models.ModelRegistry;
 import org.cnn4j.nn.Module;
-import org.cnn4j.tensor.MemoryScope;
-import org.cnn4j.tensor.Tensor;
-import org.cnn4j.train.Checkpoint;
 import org.cnn4j.train.ClassificationMetrics;
 import org.cnn4j.train.Trainer;
 import picocli.CommandLine.Command;
@@ -59,8 +53,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OptionChecks.model(spec, model);
-        OptionChecks.oneOf(spec, "--dataset", dataset, "fashion-mnist", "fashion_mnist", "fmnist", "cifar10",
-                "cifar-10", "folder", "imagefolder");
+        OptionChecks.oneOf(spec, "--dataset", dataset, TrainingData.NAMES);
         OptionChecks.backend(spec, backendName);
         OptionChecks.atLeast(spec, "--batch-size", batchSize, 1);
         OptionChecks.atLeast(spec, "--limit-test", limitTest, 0);
@@ -68,17 +61,10 @@ public final class EvalCommand implements Callable<Integer> {
         Backend backend = Backends.get(backendName);
         TrainingData td = TrainingData.load(dataset, data, false, 0, limitTest, false, imageSize);
         System.out.println("data: " + td.sourceDescription() + "; evaluating " + td.test().size() + " test images");
-        ModelOptions options = ModelOptions.numClasses(td.numClasses());
-        if (td.test().shape() != null) {
-            options = options.withInChannels(td.test().shape().channels());
-        }
         try (Backends.Use use = Backends.use(backend);
-             Module net = ModelRegistry.create(model, options);
+             Module net = ModelRegistry.create(model, td.modelOptions());
              DataLoader loader = new DataLoader(td.test(), batchSize, false, 0, false, td.testTransform())) {
-            try (MemoryScope scope = MemoryScope.open()) {
-                Map<String, Tensor> all = Safetensors.load(weights, backend);
-                net.loadStateDict(Checkpoint.weightsOnly(all));
-            }
+            ModelArgs.loadWeights(weights, model, net, backend);
             Trainer evaluator = new Trainer(net, null, null, backend, 0f, 0, null);
             ClassificationMetrics m = evaluator.evaluate(loader, 0, td.numClasses());
             ConfusionTable.print(System.out, td.test().classNames(), m.confusion());

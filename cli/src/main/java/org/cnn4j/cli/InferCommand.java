@@ -30,15 +30,11 @@ public final class InferCommand implements Callable<Integer> {
     @Mixin
     ModelArgs args;
 
-
-
-
     @Option(names = "--input", required = true, description = "Safetensors file holding tensor 'input'.")
     Path input;
 
     @Option(names = "--output", required = true, description = "Safetensors file to write tensor 'output' to.")
     Path output;
-
 
     @Override
     public Integer call() throws IOException {

@@ -54,6 +54,11 @@ final class ModelArgs {
 
     /** Strict load; a file that does not fit fails with every missing, unexpected and mis-shaped key. */
     void loadWeights(Module net, Backend be) throws IOException {
+        loadWeights(weights, model, net, be);
+    }
+
+    /** {@link #loadWeights(Module, Backend)} for commands that take their options otherwise ({@code eval}). */
+    static void loadWeights(Path weights, String model, Module net, Backend be) throws IOException {
         try (MemoryScope scope = MemoryScope.open()) {
             net.loadStateDict(Checkpoint.weightsOnly(Safetensors.load(weights, be)));
         } catch (StateDictException e) {

@@ -16,13 +16,9 @@ final class ModelCliSupport {
 
     /** The registry options for {@code --num-classes} (0 = the model's default); bad values are usage errors. */
     static ModelOptions options(CommandSpec spec, String model, Integer numClasses) {
-        if (!ModelRegistry.names().contains(model)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown model '" + model
-                    + "'; known models: " + String.join(", ", ModelRegistry.names()));
-        }
-        if (numClasses != null && numClasses < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--num-classes must be at least 1, got " + numClasses);
+        OptionChecks.model(spec, model);
+        if (numClasses != null) {
+            OptionChecks.atLeast(spec, "--num-classes", numClasses, 1);
         }
         return numClasses == null ? ModelOptions.DEFAULTS : ModelOptions.numClasses(numClasses);
     }

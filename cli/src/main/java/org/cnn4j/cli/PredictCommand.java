@@ -33,9 +33,6 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelArgs args;
 
-
-
-
     @Option(names = "--image", required = true, description = "A PNG or JPEG image.")
     Path image;
 
@@ -44,7 +41,6 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--labels", description = "Class names, one per line (default: class indices).")
     Path labels;
-
 
     @Override
     public Integer call() throws IOException {

@@ -13,7 +13,6 @@ import java.util.concurrent.Callable;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.data.DataLoader;
-import org.cnn4j.models.ModelOptions;
 import org.cnn4j.models.ModelRegistry;
 import org.cnn4j.nn.Init;
 import org.cnn4j.nn.Module;
@@ -186,8 +185,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** Bad option values are usage errors (exit 2), found before any data is read or file written. */
     private void checkOptions() {
         OptionChecks.model(spec, model);
-        OptionChecks.oneOf(spec, "--dataset", dataset, "fashion-mnist", "fashion_mnist", "fmnist", "cifar10",
-                "cifar-10", "folder", "imagefolder");
+        OptionChecks.oneOf(spec, "--dataset", dataset, TrainingData.NAMES);
         OptionChecks.oneOf(spec, "--optimizer", optimizer, "sgd", "adam", "adamw");
         OptionChecks.oneOf(spec, "--schedule", schedule, "none", "constant", "step", "multistep", "cosine",
                 "onecycle");
@@ -243,11 +241,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private static Module createModel(TrainConfig config, TrainingData td) {
         Init.manualSeed(config.seed());
-        ModelOptions options = ModelOptions.numClasses(td.numClasses());
-        if (td.train().shape() != null) {
-            options = options.withInChannels(td.train().shape().channels());
-        }
-        return ModelRegistry.create(config.model(), options);
+        return ModelRegistry.create(config.model(), td.modelOptions());
     }
 
     private static RunSummary summary(TrainConfig config, TrainingData td, Backend backend, Module net,

@@ -20,10 +20,14 @@ import org.cnn4j.data.CenterCrop;
 import org.cnn4j.data.Subset;
 import org.cnn4j.data.ToUnit;
 import org.cnn4j.data.Transform;
+import org.cnn4j.models.ModelOptions;
 
 /** The datasets a training run uses, where they came from, and their transforms. */
 record TrainingData(String name, Dataset train, Dataset test, String sourceDescription, Transform trainTransform,
                     Transform testTransform) {
+    /** The accepted --dataset names (case-insensitive), aliases included. */
+    static final String[] NAMES = {"fashion-mnist", "fashion_mnist", "fmnist", "cifar10", "cifar-10", "folder",
+        "imagefolder"};
 
     static TrainingData load(String dataset, Path dataDir, boolean download, int limitTrain, int limitTest,
                              boolean augment, int imageSize) throws IOException {
@@ -48,6 +52,12 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
 
     int numClasses() {
         return train.classNames().size();
+    }
+
+    /** The model head and input channels that fit this data. */
+    ModelOptions modelOptions() {
+        ModelOptions options = ModelOptions.numClasses(numClasses());
+        return train.shape() == null ? options : options.withInChannels(train.shape().channels());
     }
 
     private static TrainingData fashion(Path dataDir, boolean download, boolean augment) throws IOException {

@@ -117,6 +117,14 @@ class CliUsabilityTest {
     }
 
     @Test
+    void benchModeIsCaseInsensitiveLikeItsCheck() {
+        Run r = run("bench", "--model", "lenet5", "--mode", "TRAIN", "--batch-size", "1", "--runs", "1",
+                "--backend", "cpu");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("lenet5 train b1"), r.out());
+    }
+
+    @Test
     void kernelLargerThanInputIsNamed() {
         Run r = run("bench", "--op", "conv", "--input", "1,1,2,2", "--kernel", "5", "--padding", "0");
         assertTrue(r.err().contains("--kernel 5 is larger than the padded input 2x2"), r.err());

@@ -11,6 +11,11 @@ import org.cnn4j.nn.Module;
 public final class ModelRegistry {
     /** A model's factory, its default input (C, H, W) and a one-line description. */
     public record Entry(String name, Function<ModelOptions, Module> factory, int[] defaultInput, String description) {
+        /** A copy: the arrays are shared between entries (every ImageNet model has the same one). */
+        @Override
+        public int[] defaultInput() {
+            return defaultInput.clone();
+        }
     }
 
     private static final int[] IMAGENET = {3, 224, 224};

@@ -1,5 +1,6 @@
 package org.cnn4j.models;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import org.cnn4j.backend.Backends;
 import org.cnn4j.nn.Module;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,6 +34,12 @@ class ModelStructureTest {
                 Arguments.of("resnet34", 21_797_672L), Arguments.of("resnet50", 25_557_032L),
                 Arguments.of("resnet101", 44_549_160L), Arguments.of("resnet152", 60_192_808L),
                 Arguments.of("resnext50_32x4d", 25_028_904L), Arguments.of("wide_resnet50_2", 68_883_240L));
+    }
+
+    @Test
+    void defaultInputCannotBeChangedThroughAnEntry() {
+        ModelRegistry.entry("vgg11").defaultInput()[1] = 32;
+        assertArrayEquals(new int[] {3, 224, 224}, ModelRegistry.entry("resnet18").defaultInput());
     }
 
     @ParameterizedTest
