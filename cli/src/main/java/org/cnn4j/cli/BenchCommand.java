@@ -72,7 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "with --mode train: run N more steps and report live bytes before and after")
     int memorySteps;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE})")
+    @Option(names = "--backend", description = "auto, cpu or cuda (default: -Dcnn4j.backend, else CNN4J_BACKEND, else auto)")
     String backendName;
 
     @Option(names = "--json", description = "one JSON object per case on standard output")
@@ -84,7 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkOptions();
-        Backend backend = Backends.get(backendName);
+        Backend backend = Backends.resolve(backendName);
         List<BenchResult> results = new ArrayList<>();
         try (Backends.Use use = Backends.use(backend)) {
             if (model != null) {

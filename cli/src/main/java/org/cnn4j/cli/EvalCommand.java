@@ -44,7 +44,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--image-size", defaultValue = "64", description = "image side for --dataset folder (default: ${DEFAULT-VALUE})")
     int imageSize;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE})")
+    @Option(names = "--backend", description = "auto, cpu or cuda (default: -Dcnn4j.backend, else CNN4J_BACKEND, else auto)")
     String backendName;
 
     @Option(names = {"-v", "--verbose"}, description = "stack traces on failure")
@@ -58,7 +58,7 @@ public final class EvalCommand implements Callable<Integer> {
         OptionChecks.atLeast(spec, "--batch-size", batchSize, 1);
         OptionChecks.atLeast(spec, "--limit-test", limitTest, 0);
         OptionChecks.atLeast(spec, "--image-size", imageSize, 1);
-        Backend backend = Backends.get(backendName);
+        Backend backend = Backends.resolve(backendName);
         TrainingData td = TrainingData.load(dataset, data, false, 0, limitTest, false, imageSize);
         System.out.println("data: " + td.sourceDescription() + "; evaluating " + td.test().size() + " test images");
         try (Backends.Use use = Backends.use(backend);

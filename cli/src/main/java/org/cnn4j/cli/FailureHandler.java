@@ -16,7 +16,8 @@ import picocli.CommandLine.ParseResult;
 final class FailureHandler implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
-        boolean verbose = parsed.expandedArgs().contains("--verbose") || parsed.expandedArgs().contains("-v");
+        ParseResult own = cl.getParseResult();
+        boolean verbose = own != null && own.hasMatchedOption("--verbose");
         String where = cl.getCommandName();
         cl.getErr().println("cnn " + where + ": " + message(ex));
         if (verbose) {

@@ -38,7 +38,7 @@ final class ModelArgs {
     boolean verbose;
 
     Backend backend() {
-        return backend == null ? Backends.current() : Backends.get(backend);
+        return Backends.resolve(backend);
     }
 
     /** The registry options; an unknown model or a bad --num-classes is a usage error. */

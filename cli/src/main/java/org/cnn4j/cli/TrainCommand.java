@@ -84,7 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "default: ${DEFAULT-VALUE}")
     long seed;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE})")
+    @Option(names = "--backend", description = "auto, cpu or cuda (default: -Dcnn4j.backend, else CNN4J_BACKEND, else auto)")
     String backendName;
 
     @Option(names = "--out", description = "output folder (default: runs/<timestamp>)")
@@ -114,7 +114,7 @@ public final class TrainCommand implements Callable<Integer> {
         Checkpoint.State resumed = resume == null ? null : Checkpoint.readState(resume);
         TrainConfig config = resumed == null ? configFromOptions() : resumedConfig(resumed.config());
         Path outDir = prepareOut();
-        Backend backend = Backends.get(backendName);
+        Backend backend = Backends.resolve(backendName);
         TrainingData td = TrainingData.load(config.dataset(), data, download, config.limitTrain(), config.limitTest(),
                 config.augment(), imageSize);
         System.out.println("data: " + td.description());

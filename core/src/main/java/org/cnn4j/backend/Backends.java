@@ -84,6 +84,11 @@ public final class Backends {
                 + all.stream().map(BackendProvider::name).toList() + " (or 'auto')");
     }
 
+    /** The backend called {@code name}, or the configured default ({@link #current()}) when {@code name} is null. */
+    public static Backend resolve(String name) {
+        return name == null ? current() : get(name);
+    }
+
     /** The backend new tensors and parameters go to on this thread: see {@link #use}, else the default. */
     public static Backend current() {
         Backend b = CURRENT.get();
