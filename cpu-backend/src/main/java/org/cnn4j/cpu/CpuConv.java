@@ -142,18 +142,22 @@ final class CpuConv {
         backwardFilter(x, xd, dy, yd, dw, wd, spec, COLUMN_BUDGET);
     }
 
+    /** Floats of partial weight gradients that {@link #backwardFilter} may hold at once (64 MB). */
+    static final int PARTIAL_BUDGET = 1 << 24;
+
     /**
-     * dW_g = sum over images of dy_g * col^T. With several threads and several images, the images are split
-     * into one fixed contiguous part per thread, each part sums into its own partial dW, and the partials are
-     * added in part order, so the result does not depend on scheduling.
+     * dW_g = sum over images of dy_g * col^T. With enough groups, each group sums its images in order (in
+     * parallel over groups). Otherwise the images are split into a fixed number of contiguous parts (set by the
+     * batch and weight sizes, never by the thread count), each part sums into its own partial dW in parallel, and
+     * the partials are added in part order: the result is the same on any number of threads.
      */
     static void backwardFilter(float[] x, int[] xd, float[] dy, int[] yd, float[] dw, int[] wd, ConvSpec spec,
                                int columnBudget) {
         Dims d = Dims.of(xd, wd, yd, spec, columnBudget);
         int size = d.k * d.rows();
-        int parts = Math.min(d.n, CpuThreads.parallelism());
-        if (d.groups >= CpuThreads.parallelism() || parts <= 1) {
-            // parallel over groups (each owns its slice of dW) or, for one image, inside the GEMM
+        int parts = Math.min(d.n, Math.min(CpuThreads.REDUCTION_PARTS, Math.max(1, PARTIAL_BUDGET / size)));
+        if (d.groups >= parts) {
+            // parallel over groups (each owns its slice of dW) or, for one group, inside the GEMM
             CpuThreads.parallelFor(d.groups, d.n * d.flopsPerTask(), (from, to) -> {
                 for (int g = from; g < to; g++) {
                     for (int n = 0; n < d.n; n++) {
@@ -175,13 +179,20 @@ final class CpuConv {
                 }
             }
         });
-        System.arraycopy(partial, 0, dw, 0, size);
-        for (int part = 1; part < parts; part++) {
-            int off = part * size;
-            for (int i = 0; i < size; i++) {
-                dw[i] += partial[off + i];
+        addParts(partial, parts, size, dw);
+    }
+
+    /** out[i] = parts[0][i] + parts[1][i] + ..., added in part order (in parallel over i). */
+    static void addParts(float[] partial, int parts, int size, float[] out) {
+        CpuThreads.parallelFor(size, parts, (from, to) -> {
+            System.arraycopy(partial, from, out, from, to - from);
+            for (int part = 1; part < parts; part++) {
+                int off = part * size;
+                for (int i = from; i < to; i++) {
+                    out[i] += partial[off + i];
+                }
             }
-        }
+        });
     }
 
     /** dw[dwOff + group g] (+)= dy[n, g] * col(x[n, g])^T; overwrites when {@code accumulate} is false. */

@@ -1,8 +1,12 @@
 package org.cnn4j.cpu;
 
-/** Sum reductions to a broadcast-compatible shape, accumulated in double. */
+/**
+ * Sum reductions to a broadcast-compatible shape, accumulated in double. Large ones split the rows into a fixed
+ * number of parts ({@link CpuThreads#REDUCTION_PARTS}, whatever the thread count), sum the parts in parallel and
+ * add the partial sums in part order, so the result does not depend on the thread count.
+ */
 final class CpuReduce {
-    /** Cap on per-thread partial accumulators, so parallel reduction never allocates more than this many doubles. */
+    /** Cap on the partial accumulators, so a parallel reduction never allocates more than this many doubles. */
     private static final int MAX_PARTIAL_DOUBLES = 1 << 20;
 
     private CpuReduce() {
@@ -21,7 +25,7 @@ final class CpuReduce {
         }
         int last = plan.dims[rank - 1];
         int rows = src.length / last;
-        int chunks = Math.min(CpuThreads.parallelism(), rows);
+        int chunks = Math.min(CpuThreads.REDUCTION_PARTS, rows);
         if (chunks > 1 && (long) chunks * dst.length <= MAX_PARTIAL_DOUBLES && (long) src.length >= 1 << 16) {
             double[][] partial = new double[chunks][];
             int per = (rows + chunks - 1) / chunks;

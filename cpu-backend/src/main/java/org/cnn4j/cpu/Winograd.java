@@ -79,17 +79,21 @@ final class Winograd {
         return appliesForward(xd, wd, spec) && spec.padH() <= 2 && spec.padW() <= 2;
     }
 
-    /** The tile grid of one convolution and its split into chunks. */
+    /**
+     * The tile grid of one convolution and its split into chunks of at most the budget. A convolution runs its
+     * chunks in parallel, so it asks for a number of chunks that divides evenly over the threads
+     * ({@code shares}); that changes which GEMM computes a tile's outputs, never how (a GEMM computes each column
+     * alone), so the results do not depend on it. The filter gradient sums over chunks and asks for no shares.
+     */
     private record Grid(int n, int cin, int h, int w, int cout, int p, int q, int padH, int padW, int tilesW,
                         int tilesPerImage, int tiles, int chunk, int chunks) {
-        static Grid of(int[] in, int[] out, int padH, int padW, int budget) {
+        static Grid of(int[] in, int[] out, int padH, int padW, int budget, int shares) {
             int tilesH = (out[2] + TILE - 1) / TILE, tilesW = (out[3] + TILE - 1) / TILE;
             int tiles = in[0] * tilesH * tilesW;
             int maxChunk = Math.max(1, budget / (POINTS * Math.max(in[1], out[1])));
             int chunks = (tiles + maxChunk - 1) / maxChunk;
-            int threads = CpuThreads.parallelism();
-            if (chunks % threads != 0 && tiles >= threads * (chunks / threads + 1)) {
-                chunks = (chunks / threads + 1) * threads; // equal shares per thread
+            if (chunks % shares != 0 && tiles >= shares * (chunks / shares + 1)) {
+                chunks = (chunks / shares + 1) * shares;
             }
             int chunk = (tiles + chunks - 1) / chunks;
             chunks = (tiles + chunk - 1) / chunk;
@@ -106,7 +110,7 @@ final class Winograd {
         int k = wd[0], c = wd[1];
         float[] u = FILTERS.get(POINTS * filterSize(k, c));
         transformFilters(w, u, false, k, c);
-        convolve(x, xd, u, y, yd, Grid.of(xd, yd, spec.padH(), spec.padW(), budget));
+        convolve(x, xd, u, y, yd, Grid.of(xd, yd, spec.padH(), spec.padW(), budget, CpuThreads.parallelism()));
     }
 
     /** Filters transformed per block of destination indices, so that the 36 output rows are written contiguously. */
@@ -169,54 +173,51 @@ final class Winograd {
         int k = wd[0], c = wd[1];
         float[] u = FILTERS.get(POINTS * filterSize(c, k));
         transformFilters(w, u, true, k, c);
-        convolve(dy, yd, u, dx, xd, Grid.of(yd, xd, 2 - spec.padH(), 2 - spec.padW(), budget));
+        convolve(dy, yd, u, dx, xd, Grid.of(yd, xd, 2 - spec.padH(), 2 - spec.padW(), budget,
+                CpuThreads.parallelism()));
     }
 
     /**
-     * dw = G^T dU G with dU[e][k][c] = sum over tiles t of (A dY_t A^T)[e][k] * V[e][c][t]. The chunks are split
-     * into one fixed contiguous range per thread, each summing into its own dU, and the partial sums are added in
-     * range order, so the result does not depend on scheduling.
+     * dw = G^T dU G with dU[e][k][c] = sum over tiles t of (A dY_t A^T)[e][k] * V[e][c][t]. The chunks of tiles
+     * are taken in order; within a chunk the input and gradient transforms run in parallel over channels, then
+     * the 36 point GEMMs in parallel over points, each adding the chunk into its own dU[e]. So every sum runs in
+     * the same order whatever the thread count, with no per-thread copies of dU.
      */
     static void backwardFilter(float[] x, int[] xd, float[] dy, int[] yd, float[] dw, int[] wd, ConvSpec spec,
                                int budget) {
-        Grid g = Grid.of(xd, yd, spec.padH(), spec.padW(), budget);
-        int size = POINTS * g.cout * g.cin;
-        int parts = Math.min(g.chunks, CpuThreads.parallelism());
-        float[] du = FILTERS.get(parts * size);
-        CpuThreads.parallelFor(parts, g.flopsPerChunk() * ((g.chunks + parts - 1) / parts), (from, to) -> {
-            Workspace ws = WORKSPACE.get().ensure(g.chunk);
-            for (int part = from; part < to; part++) {
-                int first = part * g.chunks / parts, end = (part + 1) * g.chunks / parts;
-                for (int chunk = first; chunk < end; chunk++) {
-                    int t0 = chunk * g.chunk, count = Math.min(g.tiles, t0 + g.chunk) - t0;
-                    float[] v = INPUTS.get(POINTS * g.cin * count), m = PRODUCTS.get(POINTS * g.cout * count);
-                    transformInputs(x, g, t0, count, v, ws);
-                    for (int k = 0; k < g.cout; k++) {
-                        loadTiles(dy, g, k, t0, count, ws.a);
-                        WinogradTransforms.outputGradient(ws.a, ws.b, ws.c, count);
-                        for (int e = 0; e < POINTS; e++) {
-                            System.arraycopy(ws.c[e], 0, m, (e * g.cout + k) * count, count);
-                        }
-                    }
-                    float beta = chunk == first ? 0f : 1f;
+        Grid g = Grid.of(xd, yd, spec.padH(), spec.padW(), budget, 1);
+        int pointSize = g.cout * g.cin;
+        float[] du = FILTERS.get(POINTS * pointSize);
+        float[] v = INPUTS.get(POINTS * g.cin * g.chunk), m = PRODUCTS.get(POINTS * g.cout * g.chunk);
+        for (int chunk = 0; chunk < g.chunks; chunk++) {
+            int t0 = chunk * g.chunk, count = Math.min(g.tiles, t0 + g.chunk) - t0;
+            // channels [0, cin) are input channels, [cin, cin + cout) output-gradient channels
+            CpuThreads.parallelFor(g.cin + g.cout, 400L * count, (from, to) -> {
+                Workspace ws = WORKSPACE.get().ensure(g.chunk);
+                if (from < g.cin) {
+                    transformInputs(x, g, t0, count, v, ws, from, Math.min(to, g.cin));
+                }
+                for (int k = Math.max(from, g.cin) - g.cin; k < to - g.cin; k++) {
+                    loadTiles(dy, g, k, t0, count, ws.a);
+                    WinogradTransforms.outputGradient(ws.a, ws.b, ws.c, count);
                     for (int e = 0; e < POINTS; e++) {
-                        CpuGemm.gemm(false, true, g.cout, g.cin, count, 1f, m, e * g.cout * count, v,
-                                e * g.cin * count, beta, du, part * size + e * g.cout * g.cin);
+                        System.arraycopy(ws.c[e], 0, m, (e * g.cout + k) * count, count);
                     }
                 }
-            }
-        });
-        for (int part = 1; part < parts; part++) {
-            int off = part * size;
-            for (int i = 0; i < size; i++) {
-                du[i] += du[off + i];
-            }
+            });
+            float beta = chunk == 0 ? 0f : 1f;
+            CpuThreads.parallelFor(POINTS, 2L * pointSize * count, (from, to) -> {
+                for (int e = from; e < to; e++) {
+                    CpuGemm.gemm(false, true, g.cout, g.cin, count, 1f, m, e * g.cout * count, v, e * g.cin * count,
+                            beta, du, e * pointSize);
+                }
+            });
         }
         CpuThreads.parallelFor(g.cout, 300L * g.cin, (from, to) -> {
             float[] tmp = WORKSPACE.get().filterTmp;
             for (int k = from; k < to; k++) {
                 for (int c = 0; c < g.cin; c++) {
-                    WinogradTransforms.filterGradient(du, k * g.cin + c, g.cout * g.cin, tmp, dw, (k * g.cin + c) * 9);
+                    WinogradTransforms.filterGradient(du, k * g.cin + c, pointSize, tmp, dw, (k * g.cin + c) * 9);
                 }
             }
         });
@@ -244,7 +245,7 @@ final class Winograd {
             for (int chunk = from; chunk < to; chunk++) {
                 int t0 = chunk * g.chunk, count = Math.min(g.tiles, t0 + g.chunk) - t0;
                 float[] v = INPUTS.get(POINTS * g.cin * count), m = PRODUCTS.get(POINTS * g.cout * count);
-                transformInputs(in, g, t0, count, v, ws);
+                transformInputs(in, g, t0, count, v, ws, 0, g.cin);
                 int uSize = filterSize(g.cout, g.cin);
                 for (int e = 0; e < POINTS; e++) {
                     if (VectorSupport.ENABLED) {
@@ -266,8 +267,9 @@ final class Winograd {
         });
     }
 
-    /** v[e][c][t] = (B^T d B)[e] for the input patch d of channel c under tile t0 + t. */
-    private static void transformInputs(float[] in, Grid g, int t0, int count, float[] v, Workspace ws) {
+    /** v[e][c][t] = (B^T d B)[e] for the input patch d of channel c in [c0, c1) under tile t0 + t. */
+    private static void transformInputs(float[] in, Grid g, int t0, int count, float[] v, Workspace ws, int c0,
+                                        int c1) {
         for (int t = 0; t < count; t++) { // patch origin relative to the image's first plane, or -1 at an edge
             int tile = t0 + t, n = tile / g.tilesPerImage, rem = tile - n * g.tilesPerImage;
             int h0 = (rem / g.tilesW) * TILE - g.padH, w0 = (rem % g.tilesW) * TILE - g.padW;
@@ -275,7 +277,7 @@ final class Winograd {
             ws.origin[t] = inside ? n * g.cin * g.h * g.w + h0 * g.w + w0 : -1;
         }
         float[][] d = ws.a;
-        for (int c = 0; c < g.cin; c++) {
+        for (int c = c0; c < c1; c++) {
             for (int t = 0; t < count; t++) {
                 int src = ws.origin[t];
                 if (src < 0) {
