@@ -69,12 +69,12 @@ final class CpuConvReference {
         }
     }
 
-    private interface Tap {
+    interface Tap {
         void accept(int xIndex, int wIndex, int yIndex);
     }
 
     /** Visits every (input element, weight element, output element) triple that the forward pass multiplies. */
-    private static void forEachTap(int[] xd, int[] wd, int[] yd, ConvSpec s, Tap tap) {
+    static void forEachTap(int[] xd, int[] wd, int[] yd, ConvSpec s, Tap tap) {
         int n = xd[0], c = xd[1], h = xd[2], wi = xd[3];
         int k = wd[0], cg = wd[1], r = wd[2], sw = wd[3];
         int p = yd[2], q = yd[3];

@@ -49,47 +49,62 @@ class WinogradTest {
             float[] x = KernelAssert.uniform(random, n * c * h * w), wt = KernelAssert.uniform(random, k * c * 9);
             float[] dy = KernelAssert.uniform(random, n * k * p * q);
             String name = java.util.Arrays.toString(cs);
+            Exact exact = new Exact(x, xd, wt, wd, dy, yd, spec);
 
             float[] y = KernelAssert.uniform(random, dy.length);
             Winograd.forward(x, xd, wt, wd, y, yd, spec, budget);
-            worst = Math.max(worst, check("forward " + name, y, directForward(x, xd, wt, wd, yd, spec)));
+            worst = Math.max(worst, check("forward " + name, y, exact.y, exact.yScale));
 
             float[] dx = KernelAssert.uniform(random, x.length);
             Winograd.backwardData(dy, yd, wt, wd, dx, xd, spec, budget);
-            worst = Math.max(worst, check("backward data " + name, dx, directBackwardData(dy, yd, wt, wd, xd, spec)));
+            worst = Math.max(worst, check("backward data " + name, dx, exact.dx, exact.dxScale));
 
             float[] dw = KernelAssert.uniform(random, wt.length);
             Winograd.backwardFilter(x, xd, dy, yd, dw, wd, spec, budget);
-            worst = Math.max(worst, check("backward filter " + name, dw,
-                    directBackwardFilter(x, xd, dy, yd, wd, spec)));
+            worst = Math.max(worst, check("backward filter " + name, dw, exact.dw, exact.dwScale));
         }
         System.out.printf("Winograd worst error / (2^-24 * S): %.1f (bound %.0f)%n", worst / (ULP_FACTOR / BOUND),
                 BOUND);
     }
 
     /**
-     * Through CpuConv's dispatch, against the float32 reference loops (the backend's oracle). Tolerance per
-     * element: the Winograd bound plus the reference's own worst-case summation error, terms * 2^-24 * S.
+     * Through CpuConv's dispatch, against the float32 reference loops (the backend's oracle): a 3x3 convolution
+     * with enough output pixels ({@link Winograd#MIN_PIXELS}) to take the Winograd path, and the same sizes with
+     * dilation 2 or 2 groups, which Winograd does not handle and must leave to im2col. Tolerance per element: the
+     * Winograd bound plus the reference's own worst-case summation error, terms * 2^-24 * S.
      */
     @Test
     void cpuConvDispatchMatchesReference() {
-        int[] xd = {2, 32, 15, 13}, wd = {24, 32, 3, 3}, yd = {2, 24, 15, 13};
-        ConvSpec spec = ConvSpec.of(1, 1);
-        float[] x = KernelAssert.uniform(random, 2 * 32 * 15 * 13), wt = KernelAssert.uniform(random, 24 * 32 * 9);
-        float[] dy = KernelAssert.uniform(random, 2 * 24 * 15 * 13);
+        int[] xd = {2, 16, 32, 32};
+        dispatch(xd, new int[] {16, 16, 3, 3}, ConvSpec.of(1, 1), true);
+        dispatch(xd, new int[] {16, 16, 3, 3}, ConvSpec.of(1, 2, 2, 1), false);
+        dispatch(xd, new int[] {16, 8, 3, 3}, ConvSpec.of(1, 1, 1, 2), false);
+        dispatch(new int[] {2, 32, 15, 13}, new int[] {24, 32, 3, 3}, ConvSpec.of(1, 1), false); // 390 pixels
+    }
+
+    private void dispatch(int[] xd, int[] wd, ConvSpec spec, boolean winograd) {
+        int[] yd = {xd[0], wd[0], spec.outH(xd[2], 3), spec.outW(xd[3], 3)};
+        String name = java.util.Arrays.toString(xd) + " w" + java.util.Arrays.toString(wd) + " " + spec;
+        if (winograd) {
+            assertTrue(Winograd.appliesBackwardData(xd, wd, spec) && Winograd.paysOff(yd),
+                    name + " must take the Winograd path in all three passes");
+        }
+        float[] x = KernelAssert.uniform(random, CpuConvKernelTest.prod(xd));
+        float[] wt = KernelAssert.uniform(random, CpuConvKernelTest.prod(wd));
+        float[] dy = KernelAssert.uniform(random, CpuConvKernelTest.prod(yd));
+        Exact exact = new Exact(x, xd, wt, wd, dy, yd, spec);
         float[] y = new float[dy.length], yRef = new float[dy.length];
         CpuConv.forward(x, xd, wt, wd, y, yd, spec);
         CpuConvReference.forward(x, xd, wt, wd, yRef, yd, spec);
-        checkAgainstReference("forward", y, yRef, directForward(x, xd, wt, wd, yd, spec)[1], 32 * 9);
+        checkAgainstReference("forward " + name, y, yRef, exact.yScale, wd[1] * 9);
         float[] dx = new float[x.length], dxRef = new float[x.length];
         CpuConv.backwardData(dy, yd, wt, wd, dx, xd, spec);
         CpuConvReference.backwardData(dy, yd, wt, wd, dxRef, xd, spec);
-        checkAgainstReference("backward data", dx, dxRef, directBackwardData(dy, yd, wt, wd, xd, spec)[1], 24 * 9);
+        checkAgainstReference("backward data " + name, dx, dxRef, exact.dxScale, wd[0] * 9);
         float[] dw = new float[wt.length], dwRef = new float[wt.length];
         CpuConv.backwardFilter(x, xd, dy, yd, dw, wd, spec);
         CpuConvReference.backwardFilter(x, xd, dy, yd, dwRef, wd, spec);
-        checkAgainstReference("backward filter", dw, dwRef, directBackwardFilter(x, xd, dy, yd, wd, spec)[1],
-                2 * 15 * 13);
+        checkAgainstReference("backward filter " + name, dw, dwRef, exact.dwScale, yd[0] * yd[2] * yd[3]);
     }
 
     private static void checkAgainstReference(String what, float[] actual, float[] reference, double[] scale,
@@ -104,8 +119,7 @@ class WinogradTest {
     }
 
     /** Returns the worst |actual - exact| / S; fails when any element exceeds the bound. */
-    private static double check(String what, float[] actual, double[][] exactAndScale) {
-        double[] exact = exactAndScale[0], scale = exactAndScale[1];
+    private static double check(String what, float[] actual, double[] exact, double[] scale) {
         double worst = 0;
         for (int i = 0; i < exact.length; i++) {
             double err = Math.abs(actual[i] - exact[i]);
@@ -118,88 +132,29 @@ class WinogradTest {
         return worst;
     }
 
-    private static double[][] directForward(float[] x, int[] xd, float[] w, int[] wd, int[] yd, ConvSpec spec) {
-        int n = xd[0], c = xd[1], h = xd[2], wi = xd[3], k = wd[0], p = yd[2], q = yd[3];
-        double[] y = new double[n * k * p * q], s = new double[y.length];
-        for (int in = 0; in < n; in++) {
-            for (int ik = 0; ik < k; ik++) {
-                for (int ip = 0; ip < p; ip++) {
-                    for (int iq = 0; iq < q; iq++) {
-                        int o = ((in * k + ik) * p + ip) * q + iq;
-                        for (int ic = 0; ic < c; ic++) {
-                            for (int r = 0; r < 3; r++) {
-                                for (int t = 0; t < 3; t++) {
-                                    int ih = ip - spec.padH() + r, iw = iq - spec.padW() + t;
-                                    if (ih >= 0 && ih < h && iw >= 0 && iw < wi) {
-                                        double v = (double) x[((in * c + ic) * h + ih) * wi + iw]
-                                                * w[((ik * c + ic) * 3 + r) * 3 + t];
-                                        y[o] += v;
-                                        s[o] += Math.abs(v);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return new double[][] {y, s};
-    }
+    /**
+     * The three passes in double precision over the reference's taps, each result with its scale S, the sum of
+     * the absolute values of its products.
+     */
+    private static final class Exact {
+        final double[] y, yScale, dx, dxScale, dw, dwScale;
 
-    private static double[][] directBackwardData(float[] dy, int[] yd, float[] w, int[] wd, int[] xd, ConvSpec spec) {
-        int n = xd[0], c = xd[1], h = xd[2], wi = xd[3], k = wd[0], p = yd[2], q = yd[3];
-        double[] dx = new double[n * c * h * wi], s = new double[dx.length];
-        for (int in = 0; in < n; in++) {
-            for (int ik = 0; ik < k; ik++) {
-                for (int ip = 0; ip < p; ip++) {
-                    for (int iq = 0; iq < q; iq++) {
-                        double g = dy[((in * k + ik) * p + ip) * q + iq];
-                        for (int ic = 0; ic < c; ic++) {
-                            for (int r = 0; r < 3; r++) {
-                                for (int t = 0; t < 3; t++) {
-                                    int ih = ip - spec.padH() + r, iw = iq - spec.padW() + t;
-                                    if (ih >= 0 && ih < h && iw >= 0 && iw < wi) {
-                                        int o = ((in * c + ic) * h + ih) * wi + iw;
-                                        double v = g * w[((ik * c + ic) * 3 + r) * 3 + t];
-                                        dx[o] += v;
-                                        s[o] += Math.abs(v);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        Exact(float[] x, int[] xd, float[] w, int[] wd, float[] dy, int[] yd, ConvSpec spec) {
+            y = new double[dy.length];
+            yScale = new double[dy.length];
+            dx = new double[x.length];
+            dxScale = new double[x.length];
+            dw = new double[w.length];
+            dwScale = new double[w.length];
+            CpuConvReference.forEachTap(xd, wd, yd, spec, (xi, wi, yi) -> {
+                double fwd = (double) x[xi] * w[wi], data = (double) dy[yi] * w[wi], filter = (double) dy[yi] * x[xi];
+                y[yi] += fwd;
+                yScale[yi] += Math.abs(fwd);
+                dx[xi] += data;
+                dxScale[xi] += Math.abs(data);
+                dw[wi] += filter;
+                dwScale[wi] += Math.abs(filter);
+            });
         }
-        return new double[][] {dx, s};
-    }
-
-    private static double[][] directBackwardFilter(float[] x, int[] xd, float[] dy, int[] yd, int[] wd,
-                                                   ConvSpec spec) {
-        int n = xd[0], c = xd[1], h = xd[2], wi = xd[3], k = wd[0], p = yd[2], q = yd[3];
-        double[] dw = new double[k * c * 9], s = new double[dw.length];
-        for (int in = 0; in < n; in++) {
-            for (int ik = 0; ik < k; ik++) {
-                for (int ip = 0; ip < p; ip++) {
-                    for (int iq = 0; iq < q; iq++) {
-                        double g = dy[((in * k + ik) * p + ip) * q + iq];
-                        for (int ic = 0; ic < c; ic++) {
-                            for (int r = 0; r < 3; r++) {
-                                for (int t = 0; t < 3; t++) {
-                                    int ih = ip - spec.padH() + r, iw = iq - spec.padW() + t;
-                                    if (ih >= 0 && ih < h && iw >= 0 && iw < wi) {
-                                        int o = ((ik * c + ic) * 3 + r) * 3 + t;
-                                        double v = g * x[((in * c + ic) * h + ih) * wi + iw];
-                                        dw[o] += v;
-                                        s[o] += Math.abs(v);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return new double[][] {dw, s};
     }
 }
