@@ -90,9 +90,11 @@ def write_logits(name, input_shape, num_classes):
     err32 = float(np.max(np.abs(y32 - y64)))
     scale = float(np.max(np.abs(y64)))
     # A float32 forward differs from the exact result by rounding that grows with depth and summation order;
-    # torch's own float32 run shows its size (err32). Any correct float32 implementation should stay within a
-    # small multiple of it: allow 10x, and never less than 1e-4 relative to the largest logit.
-    tol = max(10 * err32, 1e-4 * scale)
+    # torch's own float32 run shows its size (err32). Any correct float32 implementation, adding the same
+    # products in another order, has an error of the same size: allow 10x (cnn4j's CPU backend uses under a
+    # quarter of that). A floor relative to the largest logit would be hundreds of times wider than either error
+    # and let real bugs through (batch norm without its epsilon moves ResNet-18's logits by 2e-4).
+    tol = 10 * err32
     with open(os.path.join(OUT, "logits", name + ".txt"), "w") as f:
         f.write("# %s, num_classes=%d, eval mode, formula weights and input (see make_model_fixtures.py)\n"
                 % (name, num_classes))
