@@ -68,7 +68,18 @@ class LrScheduleTest {
     }
 
     @Test
+    void argumentsAtTheLimitsAreAccepted() {
+        assertEquals(0.5, LrSchedule.constant(0.5).lr(3));
+        assertEquals(1.0, new OneCycleLR(1.0, 2, 0.9, 25, 1e4).lr(0), 1e-12); // warm-up ends at step 0.8
+        assertEquals(1.0, new StepLR(1.0, 1).lr(0));
+        assertEquals(1.0, new CosineAnnealingLR(1.0, 1).lr(0));
+        assertEquals(1.0, new LinearWarmup(LrSchedule.constant(1), 1, 1.0).lr(0));
+    }
+
+    @Test
     void badArgumentsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new OneCycleLR(1.0, 2, 0.5, 25, 1e4)); // warm-up ends at 0
+        assertThrows(IllegalArgumentException.class, () -> new LinearWarmup(LrSchedule.constant(1), 5, 0));
         assertThrows(IllegalArgumentException.class, () -> new OneCycleLR(0.1, 20).lr(20));
         assertThrows(IllegalArgumentException.class, () -> new StepLR(0.1, 0));
         assertThrows(IllegalArgumentException.class, () -> new LinearWarmup(LrSchedule.constant(1), 0));
