@@ -70,7 +70,7 @@ class LrScheduleTest {
     @Test
     void argumentsAtTheLimitsAreAccepted() {
         assertEquals(0.5, LrSchedule.constant(0.5).lr(3));
-        assertEquals(1.0, new OneCycleLR(1.0, 2, 0.9, 25, 1e4).lr(0), 1e-12); // warm-up ends at step 0.8
+        assertEquals(0.04, new OneCycleLR(1.0, 2, 0.9, 25, 1e4).lr(0), 1e-12); // warm-up ends at step 0.8
         assertEquals(1.0, new StepLR(1.0, 1).lr(0));
         assertEquals(1.0, new CosineAnnealingLR(1.0, 1).lr(0));
         assertEquals(1.0, new LinearWarmup(LrSchedule.constant(1), 1, 1.0).lr(0));
