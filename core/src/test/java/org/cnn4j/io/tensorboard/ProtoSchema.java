@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import com.google.protobuf.DescriptorProtos.DescriptorProto;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.OneofDescriptorProto;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.DescriptorValidationException;
 import com.google.protobuf.Descriptors.FileDescriptor;
@@ -21,13 +22,14 @@ import com.google.protobuf.Descriptors.FileDescriptor;
  * Turns the committed {@code tensorboard_events.proto} into protobuf-java descriptors, so tests decode event files
  * with {@link com.google.protobuf.DynamicMessage} against the schema file itself rather than against the writer's
  * constants. Reads the subset of the language that file uses: {@code syntax}, {@code package}, nested
- * {@code message} blocks and {@code [repeated] type name = number;} fields.
+ * {@code message} and {@code oneof} blocks and {@code [repeated] type name = number;} fields.
  */
 final class ProtoSchema {
     static final Path FILE = Path.of("src/main/proto/tensorboard_events.proto");
 
     private static final Pattern FIELD = Pattern.compile("(repeated\\s+)?(\\w+)\\s+(\\w+)\\s*=\\s*(\\d+)\\s*;");
     private static final Pattern MESSAGE = Pattern.compile("message\\s+(\\w+)\\s*\\{");
+    private static final Pattern ONEOF = Pattern.compile("oneof\\s+(\\w+)\\s*\\{");
     private static final Map<String, FieldDescriptorProto.Type> SCALARS = Map.of(
             "double", FieldDescriptorProto.Type.TYPE_DOUBLE, "float", FieldDescriptorProto.Type.TYPE_FLOAT,
             "int32", FieldDescriptorProto.Type.TYPE_INT32, "int64", FieldDescriptorProto.Type.TYPE_INT64,
@@ -41,6 +43,7 @@ final class ProtoSchema {
         FileDescriptorProto.Builder fileProto = FileDescriptorProto.newBuilder().setName("tensorboard_events.proto");
         Deque<DescriptorProto.Builder> open = new ArrayDeque<>();
         Deque<String> names = new ArrayDeque<>();
+        int oneof = -1; // index of the open oneof block in the innermost message, -1 outside one
         for (String raw : text.split("\n")) {
             String line = raw.replaceAll("//.*", "").trim();
             Matcher m;
@@ -53,6 +56,11 @@ final class ProtoSchema {
             } else if ((m = MESSAGE.matcher(line)).matches()) {
                 open.push(DescriptorProto.newBuilder().setName(m.group(1)));
                 names.push(m.group(1));
+            } else if ((m = ONEOF.matcher(line)).matches()) {
+                open.peek().addOneofDecl(OneofDescriptorProto.newBuilder().setName(m.group(1)));
+                oneof = open.peek().getOneofDeclCount() - 1;
+            } else if (line.equals("}") && oneof >= 0) {
+                oneof = -1;
             } else if (line.equals("}")) {
                 DescriptorProto.Builder done = open.pop();
                 names.pop();
@@ -71,6 +79,9 @@ final class ProtoSchema {
                     field.setType(scalar);
                 } else {
                     field.setTypeName(m.group(2)); // resolved by scope when the descriptors are built
+                }
+                if (oneof >= 0) {
+                    field.setOneofIndex(oneof);
                 }
                 open.peek().addField(field);
                 numbers.put(qualified(names) + "." + m.group(3), number);
