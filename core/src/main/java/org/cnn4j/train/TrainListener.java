@@ -7,11 +7,8 @@ public interface TrainListener {
     default void epochStarted(int epoch, int epochs, int steps) {
     }
 
-    /**
-     * Before each optimizer step, with the batch it trains on; {@code step} counts the steps already done this
-     * epoch (0 for the first). The batch is host data shared with the step: read it, never change it.
-     */
-    default void batchStarted(int epoch, int step, Batch batch) {
+    /** Before the step that trains on {@code batch} (e.g. to show a sample of the inputs); do not modify it. */
+    default void batchLoaded(int epoch, int step, Batch batch) {
     }
 
     /** After each optimizer step; {@code loss} is the step's mean loss. */
@@ -21,8 +18,8 @@ public interface TrainListener {
     default void evaluationStarted(int epoch, int batches) {
     }
 
-    /** After each evaluation, with its metrics (the confusion matrix included). */
-    default void evaluationFinished(int epoch, ClassificationMetrics metrics) {
+    /** The test-set metrics of an epoch, with the confusion matrix; called just before {@link #epochFinished}. */
+    default void evaluationFinished(int epoch, ClassificationMetrics test) {
     }
 
     default void epochFinished(EpochResult result) {
@@ -38,9 +35,9 @@ public interface TrainListener {
             }
 
             @Override
-            public void batchStarted(int epoch, int step, Batch batch) {
-                first.batchStarted(epoch, step, batch);
-                second.batchStarted(epoch, step, batch);
+            public void batchLoaded(int epoch, int step, Batch batch) {
+                first.batchLoaded(epoch, step, batch);
+                second.batchLoaded(epoch, step, batch);
             }
 
             @Override
@@ -56,9 +53,9 @@ public interface TrainListener {
             }
 
             @Override
-            public void evaluationFinished(int epoch, ClassificationMetrics metrics) {
-                first.evaluationFinished(epoch, metrics);
-                second.evaluationFinished(epoch, metrics);
+            public void evaluationFinished(int epoch, ClassificationMetrics test) {
+                first.evaluationFinished(epoch, test);
+                second.evaluationFinished(epoch, test);
             }
 
             @Override

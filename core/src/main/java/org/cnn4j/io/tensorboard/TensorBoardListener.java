@@ -66,13 +66,14 @@ public final class TensorBoardListener implements TrainListener, AutoCloseable {
         stepsPerEpoch = steps;
     }
 
+    /** {@code step} counts from 1 within the epoch: the step about to train on {@code batch}. */
     @Override
-    public void batchStarted(int epoch, int step, Batch batch) {
+    public void batchLoaded(int epoch, int step, Batch batch) {
         if (!sampleLogged) {
             sampleLogged = true;
             int[] d = batch.dims();
             writer.addImage("train/sample_batch", SummaryImages.batchGrid(batch.data(), d[0], d[1], d[2], d[3]),
-                    globalStep(epoch, step + 1));
+                    globalStep(epoch, step));
         }
     }
 

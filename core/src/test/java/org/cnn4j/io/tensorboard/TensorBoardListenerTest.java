@@ -52,7 +52,7 @@ class TensorBoardListenerTest {
             for (int epoch = 0; epoch < 2; epoch++) {
                 listener.epochStarted(epoch, 2, 2);
                 for (int step = 0; step < 2; step++) {
-                    listener.batchStarted(epoch, step, batch);
+                    listener.batchLoaded(epoch, step + 1, batch);
                     listener.stepFinished(epoch, step + 1, 2, 10 * epoch + step, 100);
                 }
                 ClassificationMetrics metrics = new ClassificationMetrics(2);
