@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -176,5 +177,26 @@ class AugmentationsTest {
         float[] kept = {1, 1, 1, 1};
         new RandomErasing(0.0).apply(new Example(kept, new ImageShape(1, 2, 2), 0), new SplittableRandom(1));
         assertArrayEquals(new float[] {1, 1, 1, 1}, kept);
+    }
+
+    @Test
+    void augmentationsBuildTheUsualOrder() {
+        Augmentations none = Augmentations.none();
+        Example raw = new Example(new float[] {0, 51, 255, 102}, new ImageShape(1, 2, 2), 1);
+        Example unit = none.train(List.of(), 2, null).apply(raw, new SplittableRandom(1));
+        assertArrayEquals(new float[] {0, 0.2f, 1, 0.4f}, unit.image(), 1e-7f, "only ToUnit");
+        assertEquals(null, none.batch(10));
+        assertTrue(new Augmentations(false, 0, false, false, false, null, 0, 0.2, 0).batch(10) instanceof MixUp);
+        assertTrue(new Augmentations(false, 0, false, false, false, null, 0, 0, 1).batch(10) instanceof CutMix);
+        Augmentations all = new Augmentations(true, 1, true, true, true, new float[] {0.4f, 0.4f, 0.4f, 0.1f}, 0.25,
+                0.2, 1.0);
+        Example out = all.train(List.of(new Resize(4)), 4, new Normalize(new float[] {0.5f}, new float[] {0.5f}))
+                .apply(ramp(1, 9, 7), new SplittableRandom(3));
+        assertEquals(new ImageShape(1, 4, 4), out.shape());
+        for (float v : out.image()) {
+            assertTrue(v >= -1f && v <= 1f, "normalised value " + v);
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> new Augmentations(false, 0, false, false, false, new float[] {1}, 0, 0, 0));
     }
 }
