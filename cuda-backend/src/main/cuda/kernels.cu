@@ -115,7 +115,7 @@ extern "C" __global__ void reduce_sum_to(const float* src, float* dst, int outpu
     }
     partial[threadIdx.x] = acc;
     __syncthreads();
-    for (int w = blockDim.x / 2; w > 0; w >>= 1) {
+    for (unsigned w = blockDim.x / 2; w > 0; w >>= 1) {
         if (threadIdx.x < w) partial[threadIdx.x] += partial[threadIdx.x + w];
         __syncthreads();
     }
@@ -144,17 +144,20 @@ extern "C" __global__ void leaky_relu_bwd(const float* x, const float* dy, float
     if (i < n) dx[i] = x[i] > 0.f ? dy[i] : dy[i] * alpha;
 }
 
-// exact GELU: x * Phi(x), Phi(x) = 0.5 * (1 + erf(x / sqrt(2)))
+// exact GELU: x * Phi(x), Phi(x) = 0.5 * erfc(-x / sqrt(2)) (as the CPU backend): 0.5 * (1 + erf(x / sqrt(2)))
+// cancels for x < -3 and is 0 below about -5.5, where erfc keeps full relative accuracy.
+__device__ __forceinline__ float normal_cdf(float v) { return 0.5f * erfcf(v * -0.70710678118654752f); }
+
 extern "C" __global__ void gelu_fwd(const float* x, float* y, long long n) {
     long long i = IDX;
-    if (i < n) { float v = x[i]; y[i] = 0.5f * v * (1.f + erff(v * 0.70710678118654752f)); }
+    if (i < n) { float v = x[i]; y[i] = v * normal_cdf(v); }
 }
 
 extern "C" __global__ void gelu_bwd(const float* x, const float* dy, float* dx, long long n) {
     long long i = IDX;
     if (i >= n) return;
     float v = x[i];
-    float cdf = 0.5f * (1.f + erff(v * 0.70710678118654752f));
+    float cdf = normal_cdf(v);
     float pdf = 0.39894228040143268f * expf(-0.5f * v * v);
     dx[i] = dy[i] * (cdf + v * pdf);
 }
