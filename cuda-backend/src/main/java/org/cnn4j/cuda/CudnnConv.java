@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 import jcuda.driver.CUdeviceptr;
 import jcuda.jcudnn.JCudnn;
@@ -59,17 +61,10 @@ final class CudnnConv implements AutoCloseable {
             List<Candidate> candidates(cudnnHandle h, Plan p, boolean benchmark) {
                 cudnnConvolutionFwdAlgoPerf[] perf = new cudnnConvolutionFwdAlgoPerf[MAX_ALGOS];
                 Arrays.setAll(perf, i -> new cudnnConvolutionFwdAlgoPerf());
-                int[] count = new int[1];
-                checkCudnn(benchmark
+                return query(perf, count -> benchmark
                         ? JCudnn.cudnnFindConvolutionForwardAlgorithm(h, p.x, p.w, p.conv, p.y, MAX_ALGOS, count, perf)
                         : JCudnn.cudnnGetConvolutionForwardAlgorithm_v7(h, p.x, p.w, p.conv, p.y, MAX_ALGOS, count,
-                        perf), "choosing the " + label + " algorithm");
-                List<Candidate> list = new ArrayList<>();
-                for (int i = 0; i < count[0]; i++) {
-                    list.add(new Candidate(perf[i].algo, perf[i].status, perf[i].memory,
-                            ConvAlgorithmSearch.UNREPORTED));
-                }
-                return list;
+                        perf), r -> new Candidate(r.algo, r.status, r.memory, ConvAlgorithmSearch.UNREPORTED));
             }
 
             @Override
@@ -90,18 +85,11 @@ final class CudnnConv implements AutoCloseable {
             List<Candidate> candidates(cudnnHandle h, Plan p, boolean benchmark) {
                 cudnnConvolutionBwdDataAlgoPerf[] perf = new cudnnConvolutionBwdDataAlgoPerf[MAX_ALGOS];
                 Arrays.setAll(perf, i -> new cudnnConvolutionBwdDataAlgoPerf());
-                int[] count = new int[1];
-                checkCudnn(benchmark
+                return query(perf, count -> benchmark
                         ? JCudnn.cudnnFindConvolutionBackwardDataAlgorithm(h, p.w, p.y, p.conv, p.x, MAX_ALGOS, count,
                         perf)
                         : JCudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(h, p.w, p.y, p.conv, p.x, MAX_ALGOS,
-                        count, perf), "choosing the " + label + " algorithm");
-                List<Candidate> list = new ArrayList<>();
-                for (int i = 0; i < count[0]; i++) {
-                    list.add(new Candidate(perf[i].algo, perf[i].status, perf[i].memory,
-                            ConvAlgorithmSearch.UNREPORTED));
-                }
-                return list;
+                        count, perf), r -> new Candidate(r.algo, r.status, r.memory, ConvAlgorithmSearch.UNREPORTED));
             }
 
             @Override
@@ -122,17 +110,11 @@ final class CudnnConv implements AutoCloseable {
             List<Candidate> candidates(cudnnHandle h, Plan p, boolean benchmark) {
                 cudnnConvolutionBwdFilterAlgoPerf[] perf = new cudnnConvolutionBwdFilterAlgoPerf[MAX_ALGOS];
                 Arrays.setAll(perf, i -> new cudnnConvolutionBwdFilterAlgoPerf());
-                int[] count = new int[1];
-                checkCudnn(benchmark
+                return query(perf, count -> benchmark
                         ? JCudnn.cudnnFindConvolutionBackwardFilterAlgorithm(h, p.x, p.y, p.conv, p.w, MAX_ALGOS,
                         count, perf)
                         : JCudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(h, p.x, p.y, p.conv, p.w, MAX_ALGOS,
-                        count, perf), "choosing the " + label + " algorithm");
-                List<Candidate> list = new ArrayList<>();
-                for (int i = 0; i < count[0]; i++) {
-                    list.add(new Candidate(perf[i].algo, perf[i].status, perf[i].memory, perf[i].mathType));
-                }
-                return list;
+                        count, perf), r -> new Candidate(r.algo, r.status, r.memory, r.mathType));
             }
 
             @Override
@@ -152,6 +134,17 @@ final class CudnnConv implements AutoCloseable {
 
         Direction(String label) {
             this.label = label;
+        }
+
+        /** Runs {@code call} (a cudnnGet/Find call filling {@code perf} and the count) and converts the results. */
+        <T> List<Candidate> query(T[] perf, ToIntFunction<int[]> call, Function<T, Candidate> convert) {
+            int[] count = new int[1];
+            checkCudnn(call.applyAsInt(count), "choosing the " + label + " algorithm");
+            List<Candidate> list = new ArrayList<>();
+            for (int i = 0; i < count[0]; i++) {
+                list.add(convert.apply(perf[i]));
+            }
+            return list;
         }
 
         abstract List<Candidate> candidates(cudnnHandle h, Plan p, boolean benchmark);
