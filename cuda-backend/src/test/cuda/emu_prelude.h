@@ -2,6 +2,8 @@
 // Blocks run one after another; the threads of a block run as fibers that switch at __syncthreads, so
 // shared memory is a plain static (one block is live at a time). Device math comes from the host libm:
 // the emulation checks indexing, control flow, barriers and op codes, not the GPU's last-bit rounding.
+// kernels.cu uses no atomics, warp shuffles or fast-math intrinsics today; one that starts to needs a host
+// version here (g++ reports the missing name).
 #ifndef CNN4J_EMU_PRELUDE_H
 #define CNN4J_EMU_PRELUDE_H
 
