@@ -1,6 +1,7 @@
 package org.cnn4j.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.ToIntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.cnn4j.backend.BinaryOp;
 import org.cnn4j.backend.ScalarOp;
@@ -31,6 +36,25 @@ class OpCodesTest {
         }
         assertEquals(expected, Files.readString(OPS_H, StandardCharsets.US_ASCII),
                 "src/main/cuda/ops.h is stale: regenerate it (its first lines say how), then run tools/cuda/build-ptx.sh");
+    }
+
+    /** kernels.cu's switch cases use ops.h's names, never bare numbers. */
+    @Test
+    void kernelSwitchCasesUseTheGeneratedNames() throws IOException {
+        String kernels = Files.readString(Paths.get("src/main/cuda/kernels.cu"), StandardCharsets.US_ASCII);
+        Set<String> names = new HashSet<>();
+        Matcher defined = Pattern.compile("(\\w+) = \\d+").matcher(OpCodes.header());
+        while (defined.find()) {
+            names.add(defined.group(1));
+        }
+        Matcher label = Pattern.compile("\\bcase\\s+([^:]+):").matcher(kernels);
+        int cases = 0;
+        while (label.find()) {
+            assertTrue(names.contains(label.group(1).trim()), "kernels.cu: case " + label.group(1)
+                    + " is not an op code of ops.h " + names);
+            cases++;
+        }
+        assertEquals(names.size(), cases, "every op code has its case in kernels.cu");
     }
 
     @Test
