@@ -38,10 +38,15 @@ final class CudaKernels implements AutoCloseable {
         byte[] ptx = readPtx();
         byte[] terminated = Arrays.copyOf(ptx, ptx.length + 1);  // the driver expects a NUL-terminated image
         check(JCudaDriver.cuModuleLoadData(module, terminated), "cuModuleLoadData(kernels.ptx)");
-        for (Kernel k : Kernel.values()) {
-            CUfunction f = new CUfunction();
-            check(JCudaDriver.cuModuleGetFunction(f, module, k.entry), "cuModuleGetFunction(" + k.entry + ")");
-            functions.put(k, f);
+        try {
+            for (Kernel k : Kernel.values()) {
+                CUfunction f = new CUfunction();
+                check(JCudaDriver.cuModuleGetFunction(f, module, k.entry), "cuModuleGetFunction(" + k.entry + ")");
+                functions.put(k, f);
+            }
+        } catch (RuntimeException e) {
+            JCudaDriver.cuModuleUnload(module);  // a PTX without one of our kernels must not leak the module
+            throw e;
         }
     }
 
