@@ -79,8 +79,8 @@ final class PickleInput {
     /** {@code n} bytes (n from the file, so checked against what remains before allocating). */
     byte[] bytes(long n, String what) throws IOException {
         if (n < 0 || n > remaining()) {
-            throw new PthFormatException(what + " of " + Long.toUnsignedString(n) + " bytes runs past the end of "
-                    + name + " (" + remaining() + " bytes left; truncated?)");
+            throw new PthFormatException(what + " of " + Long.toUnsignedString(n) + " bytes runs past the end ("
+                    + remaining() + " bytes left; truncated?)");
         }
         byte[] out = new byte[(int) n];
         int done = 0;
@@ -113,7 +113,7 @@ final class PickleInput {
     /** Consumes {@code n} (at most 8) bytes and returns the window positioned at the first of them. */
     private ByteBuffer take(int n) throws IOException {
         if (remaining() < n) {
-            throw new PthFormatException(name + " ends early: " + n + " more byte(s) needed at byte " + position
+            throw new PthFormatException("ends early: " + n + " more byte(s) needed at byte " + position
                     + " (truncated?)");
         }
         ByteBuffer w = windowAt(n);
@@ -140,7 +140,7 @@ final class PickleInput {
         while (fresh.hasRemaining()) {
             int r = channel.read(fresh, at);
             if (r < 0) {
-                throw new PthFormatException(name + " ends early at byte " + at + " (the file shrank while reading?)");
+                throw new PthFormatException("ends early at byte " + at + " (the file shrank while reading?)");
             }
             at += r;
         }

@@ -143,7 +143,7 @@ class UnpicklerTest {
         assertRejected(pickle("NNa"), "APPEND to None");
         assertRejected(pickle("N(NQ"), "persistent id", "where none may occur");
         assertRejected(Arrays.copyOf(pickle("X\u0005\0\0\0hello"), 9), "runs past the end", "truncated");
-        assertRejected(Arrays.copyOf(pickle("J\u0005\0\0\0"), 5), "test.pkl ends early", "truncated");
+        assertRejected(Arrays.copyOf(pickle("J\u0005\0\0\0"), 5), "test.pkl: ends early", "truncated");
     }
 
     @Test
