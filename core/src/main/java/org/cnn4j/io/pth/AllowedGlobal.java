@@ -63,8 +63,9 @@ enum AllowedGlobal {
     static AllowedGlobal find(String module, String name) throws PthFormatException {
         AllowedGlobal g = BY_NAME.get(module + "." + name);
         if (g == null) {
-            throw new PthFormatException("global '" + module + "." + name + "' is not allowed: a weights file"
-                    + " may only name " + String.join(", ", BY_NAME.keySet()) + " (nothing in the file is run)");
+            throw new PthFormatException("global '" + module + "." + name + "' is not allowed (a weights file may"
+                    + " name only OrderedDict, torch's tensor-rebuilding functions and storage types; nothing in it"
+                    + " is run)");
         }
         return g;
     }

@@ -91,7 +91,7 @@ class UnpicklerTest {
     @Test
     void rejectsGlobalsOutsideTheAllowList() {
         assertRejected(pickle("cposix\nsystem\n", "X\u0004\0\0\0echo\u0085R"), "global 'posix.system' is not allowed",
-                "collections.OrderedDict", "byte 2");
+                "nothing in it is run", "byte 2");
         assertRejected(pickle("cbuiltins\neval\n"), "global 'builtins.eval' is not allowed");
         assertRejected(pickle("\u008c\u0002os\u008c\u0006system\u0093"), "global 'os.system' is not allowed");
         assertRejected(pickle("ctorch.storage\n_load_from_bytes\n"), "'torch.storage._load_from_bytes'");
