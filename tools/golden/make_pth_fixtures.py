@@ -12,7 +12,7 @@
                                         as safetensors, plus an input, for `cnn infer` bit-for-bit checks
 
 Each file is loaded back with torch.load and compared with the reference before it is kept. With
---resnet18 DIR it also writes torchvision's ResNet-18 (random weights, seed 0) as zip .pth, legacy .pth and
+--resnet18 DIR it writes instead torchvision's ResNet-18 (random weights, seed 0) as zip .pth, legacy .pth and
 safetensors plus an input into DIR (45 MB each: not committed; see tools/golden/README.md for the check).
 Needs Debian's python3-torch (1.13) and python3-torchvision. Legacy files name storages by Python object ids, so
 a rerun changes their bytes but not their content.
@@ -165,7 +165,8 @@ def core_fixtures():
                                                                                    dtype=torch.int32)),
         ("u8", torch.tensor([[0, 1, 2], [253, 254, 255]], dtype=torch.uint8)),
         ("u8_t", torch.tensor([[0, 1, 2], [253, 254, 255]], dtype=torch.uint8).t()),
-        ("scalar", torch.tensor(2.5)), ("empty", torch.zeros(0, 3))])
+        ("expanded", torch.tensor([1.0, -2.0]).expand(3, 2)), ("scalar", torch.tensor(2.5)),
+        ("empty", torch.zeros(0, 3))])
     for fmt, legacy in (("zip", False), ("legacy", True)):
         save(dtypes, p("dtypes_%s.pth" % fmt), legacy=legacy)
     as_float = collections.OrderedDict((k, v.float().contiguous()) for k, v in dtypes.items())
@@ -220,12 +221,13 @@ def resnet18(folder):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--resnet18", metavar="DIR", help="also write the ResNet-18 check files into DIR")
+    parser.add_argument("--resnet18", metavar="DIR", help="only write the ResNet-18 check files into DIR")
     args = parser.parse_args()
-    core_fixtures()
-    cli_fixtures()
     if args.resnet18:
         resnet18(args.resnet18)
+        return
+    core_fixtures()
+    cli_fixtures()
     for folder in (CORE, CLI):
         for name in sorted(os.listdir(folder)):
             path = os.path.join(folder, name)

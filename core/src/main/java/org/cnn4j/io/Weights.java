@@ -40,12 +40,13 @@ public final class Weights {
                 // read the head (a short file is simply shorter)
             }
             byte[] bytes = head.array();
+            // safetensors first: a header length such as 0x280 starts with the bytes of a protocol-2 pickle
+            if (bytes.length >= 9 && head.getLong(0) >= 2 && head.getLong(0) <= size - 8 && bytes[8] == '{') {
+                return Format.SAFETENSORS;
+            }
             PthFile.Kind kind = PthFile.detect(bytes);
             if (kind != null) {
                 return kind == PthFile.Kind.ZIP ? Format.PTH_ZIP : Format.PTH_LEGACY;
-            }
-            if (bytes.length >= 9 && head.getLong(0) >= 2 && head.getLong(0) <= size - 8 && bytes[8] == '{') {
-                return Format.SAFETENSORS;
             }
             if (bytes.length >= 262 && new String(bytes, 257, 5, java.nio.charset.StandardCharsets.US_ASCII)
                     .equals("ustar")) {
