@@ -11,11 +11,14 @@ import java.nio.channels.FileChannel;
  * remains before anything is allocated, so a hostile length field fails instead of allocating.
  */
 final class PickleInput {
+    /** Real pickles of weights files are kilobytes (about 100 bytes per tensor); this bounds what one may hold. */
+    static final long MAX_PICKLE_BYTES = 64L << 20;
     private static final int WINDOW = 1 << 16;
 
     private final String name;
     private final FileChannel channel;
     private final long end;
+    private final boolean capped;
     private ByteBuffer window;
     private long windowStart;
     private long position;
@@ -23,12 +26,14 @@ final class PickleInput {
     private PickleInput(String name, FileChannel channel, long start, long end, ByteBuffer window) {
         this.name = name;
         this.channel = channel;
-        this.end = end;
+        this.end = Math.min(end, start + MAX_PICKLE_BYTES);
+        this.capped = this.end < end;
         this.window = window.order(ByteOrder.LITTLE_ENDIAN);
         this.windowStart = start;
         this.position = start;
     }
 
+    /** The pickle in {@code bytes} (at most {@link #MAX_PICKLE_BYTES} of them are read). */
     static PickleInput of(String name, byte[] bytes) {
         return new PickleInput(name, null, 0, bytes.length, ByteBuffer.wrap(bytes));
     }
@@ -79,6 +84,7 @@ final class PickleInput {
     /** {@code n} bytes (n from the file, so checked against what remains before allocating). */
     byte[] bytes(long n, String what) throws IOException {
         if (n < 0 || n > remaining()) {
+            checkCap();
             throw new PthFormatException(what + " of " + Long.toUnsignedString(n) + " bytes runs past the end ("
                     + remaining() + " bytes left; truncated?)");
         }
@@ -110,9 +116,16 @@ final class PickleInput {
         }
     }
 
+    private void checkCap() throws PthFormatException {
+        if (capped) {
+            throw new PthFormatException("pickle is longer than the limit of " + MAX_PICKLE_BYTES + " bytes");
+        }
+    }
+
     /** Consumes {@code n} (at most 8) bytes and returns the window positioned at the first of them. */
     private ByteBuffer take(int n) throws IOException {
         if (remaining() < n) {
+            checkCap();
             throw new PthFormatException("ends early: " + n + " more byte(s) needed at byte " + position
                     + " (truncated?)");
         }

@@ -26,8 +26,11 @@ final class Unpickler {
     static final int MAX_MEMO = 1 << 20;
     /** state_dicts and training checkpoints nest a handful of containers deep. */
     static final int MAX_DEPTH = 100;
-    /** Objects created (each is at least one opcode byte, so this bounds memory at tens of bytes per byte). */
-    static final int MAX_OBJECTS = 1 << 22;
+    /**
+     * Objects created plus items put into containers: bounds the memory a pickle can claim (tens of bytes each)
+     * independently of its length. A state_dict needs about ten per tensor.
+     */
+    static final int MAX_OBJECTS = 1 << 21;
     /** Python ints in weights files are sizes and counters; torch's magic number is the longest at 10 bytes. */
     static final int MAX_INT_BYTES = 64;
     static final int MAX_GLOBAL_NAME = 256;
@@ -301,6 +304,7 @@ final class Unpickler {
     }
 
     private void grow(Object container, Object child) throws PthFormatException {
+        count();
         setDepth(container, Math.max(depth(container), depth(child) + 1));
     }
 
@@ -332,10 +336,14 @@ final class Unpickler {
     }
 
     private void pushNew(Object o) throws PthFormatException {
-        if (++objects > MAX_OBJECTS) {
-            throw new PthFormatException("more than " + MAX_OBJECTS + " objects");
-        }
+        count();
         push(o);
+    }
+
+    private void count() throws PthFormatException {
+        if (++objects > MAX_OBJECTS) {
+            throw new PthFormatException("more than " + MAX_OBJECTS + " objects and container items");
+        }
     }
 
     private void push(Object o) throws PthFormatException {

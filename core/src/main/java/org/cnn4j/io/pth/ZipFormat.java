@@ -17,8 +17,6 @@ import org.cnn4j.tensor.DType;
  * {@code data/<key>}, and optionally {@code byteorder} and {@code version}. Other entries are ignored.
  */
 final class ZipFormat implements PthFile.Format {
-    /** The pickle is read into memory; real ones are kilobytes (about 100 bytes per tensor). */
-    static final long MAX_PICKLE_BYTES = 64L << 20;
     /** A storage is read into one Java array. */
     static final long MAX_STORAGE_BYTES = Integer.MAX_VALUE - 8;
 
@@ -44,7 +42,7 @@ final class ZipFormat implements PthFile.Format {
             throw new PthFormatException("zip archive has no " + format.prefix + "data.pkl (not a file written by"
                     + " torch.save?)");
         }
-        byte[] bytes = zip.readEntry(pickle, MAX_PICKLE_BYTES);
+        byte[] bytes = zip.readEntry(pickle, PickleInput.MAX_PICKLE_BYTES);
         format.root = Unpickler.load(PickleInput.of(pickle.name(), bytes), format::persistentLoad);
         return format;
     }

@@ -125,6 +125,10 @@ class UnpicklerTest {
                 + " nested marks");
         assertRejected(pickle(repeat("]", 150), repeat("a", 149)), "nest deeper than " + Unpickler.MAX_DEPTH);
         assertRejected(pickle(repeat("N", 200), repeat("\u0085", 200)), "nest deeper than " + Unpickler.MAX_DEPTH);
+        // references are cheap to push but each container item counts: 2^21 of them are refused
+        String batch = "(" + "h\u0001".repeat(60_000) + "e";
+        assertRejected(pickle("X\u0001\0\0\0aq\u0001]", batch.repeat(36)), "more than " + Unpickler.MAX_OBJECTS
+                + " objects and container items");
         assertRejected(pickle("X\u00ff\u00ff\u00ff\u00ff"), "a string of 4294967295 bytes runs past the end");
         assertRejected(pickle("\u008d\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0040"), "runs past the end");
         assertRejected(pickle("\u008b\u0000\u0000\u0000\u0001"), "integer of 16777216 bytes");
