@@ -113,7 +113,7 @@ enum AllowedGlobal {
     private void requireEmptyHooks(Object hooks) throws PthFormatException {
         if (!(hooks instanceof Map<?, ?> m) || !m.isEmpty()) {
             throw new PthFormatException(qualifiedName() + ": backward_hooks must be an empty OrderedDict, got "
-                    + Unpickler.describe(hooks));
+                    + PickleValues.describe(hooks));
         }
     }
 
@@ -127,7 +127,7 @@ enum AllowedGlobal {
     private <T> T expect(Object value, Class<T> type, String what) throws PthFormatException {
         if (!type.isInstance(value)) {
             throw new PthFormatException(qualifiedName() + ": " + what + " must be a "
-                    + Unpickler.typeName(type) + ", got " + Unpickler.describe(value));
+                    + PickleValues.typeName(type) + ", got " + PickleValues.describe(value));
         }
         return type.cast(value);
     }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.cnn4j.tensor.DType;
 
 /**
  * The format of {@code torch.save} before PyTorch 1.6 (and with {@code _use_new_zipfile_serialization=False}):
@@ -44,7 +43,7 @@ final class LegacyFormat implements PthFile.Format {
         PickleInput protocol = PickleInput.of("the protocol-version pickle", channel, magic.position());
         Object version = Unpickler.load(protocol, null);
         if (!Long.valueOf(PROTOCOL_VERSION).equals(version)) {
-            throw new PthFormatException("legacy protocol version " + Unpickler.describe(version)
+            throw new PthFormatException("legacy protocol version " + PickleValues.describe(version)
                     + " is not supported (expected " + PROTOCOL_VERSION + ")");
         }
         PickleInput sysInfo = PickleInput.of("the system-info pickle", channel, protocol.position());
@@ -78,37 +77,25 @@ final class LegacyFormat implements PthFile.Format {
             throw new PthFormatException("the file holds a pickled model class, not weights (save"
                     + " model.state_dict() instead of the model)");
         }
-        if (!(pid instanceof Tuple t) || t.size() != 6 || !"storage".equals(t.get(0))) {
-            throw new PthFormatException("persistent id " + Unpickler.describe(pid) + " is not ('storage', type,"
-                    + " key, location, numel, view)");
-        }
-        DType dtype = StorageRef.typeOf(t.get(1));
-        String key = StorageRef.checkKey(t.get(2));
-        if (!(t.get(3) instanceof String) || !(t.get(4) instanceof Long numel) || numel < 0) {
-            throw new PthFormatException("persistent id for storage '" + key + "' needs a location string and a"
-                    + " non-negative element count");
-        }
-        StorageRef rootRef = new StorageRef(key, dtype, numel, 0);
-        StorageRef seen = roots.putIfAbsent(key, rootRef);
-        if (seen != null && !seen.equals(rootRef)) {
-            throw new PthFormatException(rootRef.describe() + " was named before as " + seen.describe());
-        }
-        Object view = t.get(5);
+        StorageRef rootRef = StorageRef.fromPersistentId(pid, 6, "('storage', type, key, location, numel, view)",
+                roots);
+        long numel = rootRef.numel();
+        Object view = ((Tuple) pid).get(5);
         if (view == null) {
             return rootRef;
         }
         if (!(view instanceof Tuple v) || v.size() != 3 || !(v.get(1) instanceof Long offset)
                 || !(v.get(2) instanceof Long size) || offset < 0 || size < 0 || offset > numel - size) {
-            throw new PthFormatException("storage view " + Unpickler.describe(view) + " of " + rootRef.describe()
+            throw new PthFormatException("storage view " + PickleValues.describe(view) + " of " + rootRef.describe()
                     + " is not (key, offset, size) inside it");
         }
-        return new StorageRef(key, dtype, size, offset);
+        return new StorageRef(rootRef.key(), rootRef.dtype(), size, offset);
     }
 
     /** Walks the storages after the key list: each count must match its persistent id, all data inside the file. */
     private void locateStorages(Object keyList, long position) throws IOException {
         if (!(keyList instanceof List<?> keys)) {
-            throw new PthFormatException("the storage-key pickle is " + Unpickler.describe(keyList)
+            throw new PthFormatException("the storage-key pickle is " + PickleValues.describe(keyList)
                     + ", not a list of keys");
         }
         long fileSize = channel.size();

@@ -20,14 +20,14 @@ final class StateDictSelector {
         if (key != null) {
             if (!(root instanceof Map<?, ?> top)) {
                 throw new PthFormatException("weights key '" + key + "' given, but the file holds "
-                        + Unpickler.describe(root) + ", not a dict");
+                        + PickleValues.describe(root) + ", not a dict");
             }
             if (!top.containsKey(key)) {
                 throw new PthFormatException("has no key '" + key + "'; its keys are " + keys(top));
             }
             Map<String, TensorRef> sd = asStateDict(top.get(key));
             if (sd == null) {
-                throw new PthFormatException("'" + key + "' holds " + Unpickler.describe(top.get(key))
+                throw new PthFormatException("'" + key + "' holds " + PickleValues.describe(top.get(key))
                         + ", not a state_dict (names to tensors)" + contents(top.get(key)));
             }
             return sd;
@@ -37,7 +37,7 @@ final class StateDictSelector {
             return sd;
         }
         if (!(root instanceof Map<?, ?> top)) {
-            throw new PthFormatException("holds " + Unpickler.describe(root) + ", not a state_dict (a dict of names"
+            throw new PthFormatException("holds " + PickleValues.describe(root) + ", not a state_dict (a dict of names"
                     + " to tensors)");
         }
         List<String> candidates = new ArrayList<>();
@@ -78,7 +78,7 @@ final class StateDictSelector {
         if (o instanceof Map<?, ?> m) {
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 if (!(e.getKey() instanceof String) || !(e.getValue() instanceof TensorRef)) {
-                    return "; e.g. " + Unpickler.describe(e.getKey()) + " maps to " + Unpickler.describe(e.getValue());
+                    return "; e.g. " + PickleValues.describe(e.getKey()) + " maps to " + PickleValues.describe(e.getValue());
                 }
             }
         }
@@ -92,7 +92,7 @@ final class StateDictSelector {
                 names.add("... (" + m.size() + " in all)");
                 break;
             }
-            names.add(Unpickler.describe(e.getKey()) + " (" + kind(e.getValue()) + ")");
+            names.add(PickleValues.describe(e.getKey()) + " (" + kind(e.getValue()) + ")");
         }
         return "[" + String.join(", ", names) + "]";
     }
@@ -101,7 +101,7 @@ final class StateDictSelector {
         if (asStateDict(v) != null) {
             return "state_dict of " + ((Map<?, ?>) v).size();
         }
-        return v == null ? "None" : Unpickler.typeName(v.getClass());
+        return v == null ? "None" : PickleValues.typeName(v.getClass());
     }
 
     private static String quoted(List<String> names) {

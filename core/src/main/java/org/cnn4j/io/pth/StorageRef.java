@@ -1,5 +1,7 @@
 package org.cnn4j.io.pth;
 
+import java.util.Map;
+
 import org.cnn4j.tensor.DType;
 
 /**
@@ -21,19 +23,43 @@ record StorageRef(String key, DType dtype, long numel, long firstElement) {
         };
     }
 
+    /**
+     * The storage a persistent id names: a tuple of {@code fields} items starting ('storage', storage class, key,
+     * location, numel), as both of torch.save's formats write it ({@code layout} spells the full form).
+     * {@code known} holds the storages named so far by key; naming one again with another type or size is refused.
+     */
+    static StorageRef fromPersistentId(Object pid, int fields, String layout, Map<String, StorageRef> known)
+            throws PthFormatException {
+        if (!(pid instanceof Tuple t) || t.size() != fields || !"storage".equals(t.get(0))) {
+            throw new PthFormatException("persistent id " + PickleValues.describe(pid) + " is not " + layout);
+        }
+        DType dtype = typeOf(t.get(1));
+        String key = checkKey(t.get(2));
+        if (!(t.get(3) instanceof String) || !(t.get(4) instanceof Long numel) || numel < 0) {
+            throw new PthFormatException("persistent id for storage '" + key + "' needs a location string and a"
+                    + " non-negative element count");
+        }
+        StorageRef ref = new StorageRef(key, dtype, numel, 0);
+        StorageRef seen = known.putIfAbsent(key, ref);
+        if (seen != null && !seen.equals(ref)) {
+            throw new PthFormatException(ref.describe() + " was named before as " + seen.describe());
+        }
+        return ref;
+    }
+
     /** The element type named by a persistent id's storage class. */
     static DType typeOf(Object storageClass) throws PthFormatException {
         if (storageClass instanceof AllowedGlobal g && g.storageType() != null) {
             return g.storageType();
         }
-        throw new PthFormatException("persistent id names " + Unpickler.describe(storageClass)
+        throw new PthFormatException("persistent id names " + PickleValues.describe(storageClass)
                 + " where a storage class (torch.FloatStorage, ...) belongs");
     }
 
     /** A storage key as torch writes it (a decimal number); anything path-like is refused. */
     static String checkKey(Object key) throws PthFormatException {
         if (!(key instanceof String s) || !s.matches("[A-Za-z0-9_]{1,64}")) {
-            throw new PthFormatException("storage key " + Unpickler.describe(key) + " is not a short"
+            throw new PthFormatException("storage key " + PickleValues.describe(key) + " is not a short"
                     + " alphanumeric name");
         }
         return s;

@@ -183,8 +183,8 @@ final class Unpickler {
                 Object name = pop();
                 Object module = pop();
                 if (!(module instanceof String m) || !(name instanceof String n)) {
-                    throw new PthFormatException("STACK_GLOBAL needs two strings, got " + describe(module) + " and "
-                            + describe(name));
+                    throw new PthFormatException("STACK_GLOBAL needs two strings, got " + PickleValues.describe(module) + " and "
+                            + PickleValues.describe(name));
                 }
                 pushNew(AllowedGlobal.find(m, n));
             }
@@ -192,10 +192,10 @@ final class Unpickler {
                 Object args = pop();
                 Object callable = pop();
                 if (!(callable instanceof AllowedGlobal g)) {
-                    throw new PthFormatException("cannot call " + describe(callable));
+                    throw new PthFormatException("cannot call " + PickleValues.describe(callable));
                 }
                 if (!(args instanceof Tuple t)) {
-                    throw new PthFormatException(g.qualifiedName() + " called with " + describe(args)
+                    throw new PthFormatException(g.qualifiedName() + " called with " + PickleValues.describe(args)
                             + " instead of an argument tuple");
                 }
                 pushNew(g.call(t));
@@ -205,7 +205,7 @@ final class Unpickler {
                 // An OrderedDict's state is its instance attributes: a state_dict's _metadata, which is ignored.
                 if (!(top() instanceof Map<?, ?>) || !(state == null || state instanceof Map<?, ?>)) {
                     throw new PthFormatException("BUILD (setting an object's state) is only accepted for a dict's"
-                            + " attributes; got " + describe(state) + " for " + describe(top()));
+                            + " attributes; got " + PickleValues.describe(state) + " for " + PickleValues.describe(top()));
                 }
             }
             case Opcodes.BINPERSID -> {
@@ -265,7 +265,7 @@ final class Unpickler {
 
     private void append(Object list, Object item) throws PthFormatException {
         if (!(list instanceof List<?>)) {
-            throw new PthFormatException("APPEND to " + describe(list) + "; only lists can be appended to");
+            throw new PthFormatException("APPEND to " + PickleValues.describe(list) + "; only lists can be appended to");
         }
         @SuppressWarnings("unchecked")
         List<Object> l = (List<Object>) list;
@@ -275,7 +275,7 @@ final class Unpickler {
 
     private void setItems(Object dict, List<Object> items) throws PthFormatException {
         if (!(dict instanceof Map<?, ?>)) {
-            throw new PthFormatException("SETITEM on " + describe(dict) + "; only dicts take items");
+            throw new PthFormatException("SETITEM on " + PickleValues.describe(dict) + "; only dicts take items");
         }
         if (items.size() % 2 != 0) {
             throw new PthFormatException("SETITEMS with an odd number (" + items.size() + ") of keys and values");
@@ -299,7 +299,7 @@ final class Unpickler {
             }
         } else if (!(key == null || key instanceof String || key instanceof Long || key instanceof BigInteger
                 || key instanceof Double || key instanceof Boolean)) {
-            throw new PthFormatException("dict key " + describe(key) + " is not a string, number or tuple of them");
+            throw new PthFormatException("dict key " + PickleValues.describe(key) + " is not a string, number or tuple of them");
         }
     }
 
@@ -380,51 +380,5 @@ final class Unpickler {
         List<Object> items = new ArrayList<>(view);
         view.clear();
         return items;
-    }
-
-    /** A short, non-recursive description of a value for messages. */
-    static String describe(Object o) {
-        if (o == null) {
-            return "None";
-        } else if (o instanceof String s) {
-            return "'" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "'";
-        } else if (o instanceof Long || o instanceof Boolean || o instanceof Double) {
-            return o.toString();
-        } else if (o instanceof AllowedGlobal g) {
-            return g.qualifiedName();
-        } else if (o instanceof Tuple t) {
-            return "a tuple of " + t.size();
-        } else if (o instanceof List<?> l) {
-            return "a list of " + l.size();
-        } else if (o instanceof Map<?, ?> m) {
-            return "a dict of " + m.size();
-        }
-        return typeName(o.getClass());
-    }
-
-    /** The Python-side name of a value's type. */
-    static String typeName(Class<?> type) {
-        if (type == TensorRef.class) {
-            return "tensor";
-        } else if (type == StorageRef.class) {
-            return "storage";
-        } else if (type == Long.class || type == BigInteger.class) {
-            return "int";
-        } else if (type == Boolean.class) {
-            return "bool";
-        } else if (type == Double.class) {
-            return "float";
-        } else if (type == String.class) {
-            return "str";
-        } else if (type == byte[].class) {
-            return "bytes";
-        } else if (Tuple.class.isAssignableFrom(type)) {
-            return "tuple";
-        } else if (List.class.isAssignableFrom(type)) {
-            return "list";
-        } else if (Map.class.isAssignableFrom(type)) {
-            return "dict";
-        }
-        return type.getSimpleName();
     }
 }

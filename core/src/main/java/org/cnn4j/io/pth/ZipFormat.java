@@ -92,24 +92,10 @@ final class ZipFormat implements PthFile.Format {
 
     /** ('storage', storage type, key, location, numel): checked against the entry data/key before any read. */
     private Object persistentLoad(Object pid) throws PthFormatException {
-        if (!(pid instanceof Tuple t) || t.size() != 5 || !"storage".equals(t.get(0))) {
-            throw new PthFormatException("persistent id " + Unpickler.describe(pid) + " is not ('storage', type,"
-                    + " key, location, numel)");
-        }
-        DType dtype = StorageRef.typeOf(t.get(1));
-        String key = StorageRef.checkKey(t.get(2));
-        if (!(t.get(3) instanceof String) || !(t.get(4) instanceof Long numel) || numel < 0) {
-            throw new PthFormatException("persistent id for storage '" + key + "' needs a location string and a"
-                    + " non-negative element count");
-        }
-        StorageRef ref = new StorageRef(key, dtype, numel, 0);
-        StorageRef seen = storages.putIfAbsent(key, ref);
-        if (seen != null) {
-            if (!seen.equals(ref)) {
-                throw new PthFormatException(ref.describe() + " was named before as " + seen.describe());
-            }
-            return seen;
-        }
+        StorageRef ref = StorageRef.fromPersistentId(pid, 5, "('storage', type, key, location, numel)", storages);
+        String key = ref.key();
+        DType dtype = ref.dtype();
+        long numel = ref.numel();
         ZipDirectory.Entry e = entry("data/" + key);
         if (e == null) {
             throw new PthFormatException(ref.describe() + " has no entry " + prefix + "data/" + key);
