@@ -3,6 +3,7 @@ package org.cnn4j.cli;
 import java.util.Random;
 
 import org.cnn4j.backend.Backend;
+import org.cnn4j.cuda.CudaMemoryStats;
 import org.cnn4j.models.ModelOptions;
 import org.cnn4j.models.ModelRegistry;
 import org.cnn4j.nn.Module;
@@ -55,12 +56,19 @@ final class ModelBench {
                 if (memorySteps > 0) {
                     backend.synchronize();
                     long before = backend.liveBytes();
+                    CudaMemoryStats deviceBefore = CudaMemoryStats.of(backend);
                     for (int i = 0; i < memorySteps; i++) {
                         step.run();
                     }
                     backend.synchronize();
                     r.with("memory_steps", memorySteps).with("live_bytes_before", before)
                             .with("live_bytes_after", backend.liveBytes());
+                    CudaMemoryStats deviceAfter = CudaMemoryStats.of(backend);
+                    if (deviceBefore != null && deviceAfter != null) {
+                        deviceBefore.asMap("_before").forEach(r::with);
+                        deviceAfter.asMap("_after").forEach(r::with);
+                        r.with("driver_total_bytes", deviceAfter.driverTotalBytes());
+                    }
                 }
                 return r;
             }

@@ -103,6 +103,11 @@ public final class CudaBackend implements Backend {
         return allocator.cachedBytes();
     }
 
+    /** Bytes held from the device: blocks in use (by size-class capacity) plus cached ones. */
+    public long reservedBytes() {
+        return allocator.reservedBytes();
+    }
+
     /** How many times device memory has been allocated from the driver (constant after warm-up). */
     public long deviceAllocations() {
         return allocator.deviceAllocations();
