@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # cnn4j GPU proof bundle (built by tools/gpu-bundle/build.sh; see docs/gpu.md). Needs bash, coreutils and the NVIDIA
 # driver; the Java runtime, the application, the tests and the JUnit launcher are inside. One call gives a verdict:
-#   bash run.sh            writes report.md and every log under $OUT (default: target/gpu-out beside the bundle)
+#   bash run.sh [--quick]  writes report.md and every log under $OUT (default: target/gpu-out beside the bundle);
+#                          --quick runs stages 1 and 2 only
 # Stages, each under its own time cap (the whole run under 8 minutes); a failed stage never stops the next:
 #   1 environment  2 CUDA test suite (tag gpu)  3 first 20 losses CPU vs CUDA  4 memory over 200 ResNet-18 steps
 #   5 ResNet-50 images/s, cnn4j and PyTorch (when present), if time is left
 # Exit: 0 every stage passed, 1 a stage failed, 3 no GPU (GPU stages skipped, each with its reason).
 # Knobs: OUT, GPU_BUNDLE_BUDGET_S (default 470), GPU_BUNDLE_XMX (default 8g), JAVA_OPTS (extra JVM options).
 set -uo pipefail
+QUICK=no
+[ "${1:-}" = "--quick" ] && QUICK=yes
 B=$(cd "$(dirname "$0")" && pwd)
 OUT=${OUT:-$(dirname "$B")/gpu-out}
 mkdir -p "$OUT" || { echo "run.sh: cannot create OUT=$OUT" >&2; exit 1; }
@@ -164,9 +167,14 @@ elif [ "$found" -gt 0 ] && [ "$found" = "$skipped" ] && [ "$nskiplines" -eq 1 ];
   record "2 CUDA tests" skipped $((SECONDS - t)) "$NOGPU; $detail; $skipline"
 else record "2 CUDA tests" FAIL $((SECONDS - t)) "$detail, $nskiplines skip line(s) (rc $rc; see cuda-tests.log)"; fi
 
+if [ "$QUICK" = yes ]; then
+  for s in "3 losses CPU vs CUDA" "4 memory" "5 ResNet-50"; do record "$s" skipped 0 "--quick"; done
+else
+
 # ---------------------------------------------------------------- 3. losses CPU vs CUDA
 say "3. one epoch of the default model, CPU and CUDA, seed 42: first 20 losses"
 t=$SECONDS
+
 check() { "$JAVA" -cp "$B/tools:$APP" BundleCheck "$@"; }
 timeout -k 10 "$(cap 150)" "$JAVA" "${JVM[@]}" -jar "$APP" train --backend cpu --epochs 1 --seed 42 \
     --out "$OUT/train-cpu" > "$OUT/train-cpu.log" 2>&1
@@ -228,6 +236,8 @@ else
   if [ "$rc" -eq 0 ]; then record "5 ResNet-50" pass $((SECONDS - t)) "cnn4j only: no PyTorch with CUDA here (bench.md)"
   else record "5 ResNet-50" FAIL $((SECONDS - t)) "cnn bench failed (bench.log)"; fi
 fi
+
+fi  # --quick
 
 # ---------------------------------------------------------------- report
 if [ "$FAILED" -ne 0 ]; then verdict="FAILED (exit 1)"; code=1
