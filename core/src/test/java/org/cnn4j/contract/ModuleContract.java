@@ -278,7 +278,9 @@ public abstract class ModuleContract extends BackendTestBase {
         for (float v : a) {
             assertTrue(v == 0f || v == 2f, "inverted dropout keeps x/(1-p): " + v);
         }
-        assertArrayEquals(x.toFloatArray(), d.eval().call(x).toFloatArray());
+        float[] ones = new float[64];
+        java.util.Arrays.fill(ones, 1f);
+        assertArrayEquals(ones, d.eval().call(x).toFloatArray());
     }
 
     @Test
