@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Lists the mutants that PIT's mutation profile left alive, each with the reason it is accepted.
+
+Usage: tools/mutation/survivors.py [--markdown] [REPORT_DIR ...]
+   (default report dirs: core/target/pit-reports cpu-backend/target/pit-reports, after ./mvnw -P mutation verify)
+
+Prints the score of each report and of both together, then every SURVIVED or NO_COVERAGE mutant with the first
+rule of RULES below that matches it (class, method and PIT's description, as regular expressions). A mutant that
+no rule explains is printed as UNEXPLAINED: kill it with a test, or add a rule that says truthfully why it cannot
+be killed. docs/testing.md holds the output of the last full run.
+"""
+import collections
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEFAULT_REPORTS = ["core/target/pit-reports", "cpu-backend/target/pit-reports"]
+
+SCHEDULING = ("scheduling only: a cost estimate, a threshold or a split that decides how work is divided among "
+              "threads or chunks; results do not depend on it (ThreadCountDeterminismTest compares bits)")
+MEMORY = ("memory only: frees a temporary early; without it the array is freed when its MemoryScope closes, "
+          "so results and the tests' end-of-scope leak checks are unchanged")
+UNROLL = ("equivalent: the bound of an unrolled or blocked loop; the loop after it finishes the remaining "
+          "elements, so the same sums are formed")
+
+# (class regex, method regex, description regex, reason); the first match wins
+RULES = [
+    (r"", r"", r"removed call to org/cnn4j/tensor/Tensor::close", MEMORY),
+    (r"org\.cnn4j\.(autograd\.Node|optim\.Optimizer)", r"release|close", r"Map::clear", MEMORY),
+    (r"", r"", r"Replaced long (multiplication|division) with (division|multiplication)", SCHEDULING),
+    (r"org\.cnn4j\.cpu\.CpuThreads", r"parallelFor|compute", r"", SCHEDULING),
+    (r"org\.cnn4j\.cpu\.CpuConv\$Dims", r"parallelOverTasks|flopsPerTask", r"", SCHEDULING),
+    (r"org\.cnn4j\.cpu\.CpuConv", r"forEachTask", r"negated conditional", SCHEDULING),
+    (r"org\.cnn4j\.cpu\.Winograd\$Grid", r"of", r"", SCHEDULING),
+    (r"org\.cnn4j\.cpu\.(CpuActivation)", r"^(forward|backward)$", r"negated conditional", SCHEDULING),
+    (r"org\.cnn4j\.cpu\.CpuBatchNorm", r"^sum|sumSquaredDeviations|sumProductsCentred", r"boundary", UNROLL),
+    (r"org\.cnn4j\.cpu\.CpuArrayPool", r"", r"",
+     "memory only: the pool of released arrays (how many are kept, when they are zeroed in parallel); a "
+     "wrong choice costs memory or speed, never a value"),
+    (r"org\.cnn4j\.cpu\.CpuScratch", r"get", r"ThreadLocal::set",
+     "speed only: the grown scratch array is not kept for the next call, so it is allocated again"),
+    (r"org\.cnn4j\.cpu\.VectorSupport", r"describe", r"", "diagnostics: the text of `cnn doctor` and logs"),
+    (r"org\.cnn4j\.cpu\.VectorGemm", r"vectorBits", r"", "diagnostics: the text of `cnn doctor` and logs"),
+    (r"org\.cnn4j\.cpu\.CpuBackend", r"description", r"", "diagnostics: the text of `cnn doctor` and logs"),
+    (r"org\.cnn4j\.cpu\.CpuBackendProvider", r"", r"",
+     "not reached from this module's tests: provider discovery is tested in core and cli (ServiceLoader)"),
+    (r"org\.cnn4j\.cpu\.VectorSupport", r"vectorGemmWorks", r"",
+     "self-test at class load: it decides between the vector and the scalar GEMM, both tested against the "
+     "reference; a mutant here only picks the other (correct) path"),
+    (r"org\.cnn4j\.cpu\.CpuGemm", r"gemm", r"removed call to org/cnn4j/cpu/CpuGemm::scalar",
+     "not reached: tests run with the Vector API, so gemm() takes the vector path; scalar() is tested directly"),
+]
+
+
+def survivors(report_dir):
+    tree = ET.parse(os.path.join(report_dir, "mutations.xml"))
+    counts = collections.Counter()
+    alive = []
+    for m in tree.getroot():
+        status = m.get("status")
+        counts[status] += 1
+        if status in ("SURVIVED", "NO_COVERAGE"):
+            alive.append((m.find("mutatedClass").text, m.find("mutatedMethod").text, int(m.find("lineNumber").text),
+                          m.find("description").text, status))
+    return counts, alive
+
+
+def reason(cls, method, desc):
+    for c, m, d, why in RULES:
+        if re.search(c, cls) and re.search(m, method) and re.search(d, desc):
+            return why
+    return "UNEXPLAINED"
+
+
+def main(argv):
+    markdown = "--markdown" in argv
+    dirs = [a for a in argv if not a.startswith("--")] or [os.path.join(ROOT, d) for d in DEFAULT_REPORTS]
+    total = collections.Counter()
+    rows = []
+    for d in dirs:
+        counts, alive = survivors(d)
+        total.update(counts)
+        detected = sum(v for k, v in counts.items() if k not in ("SURVIVED", "NO_COVERAGE"))
+        print("%s: %d mutants, %d detected (%.1f%%), %s" % (d, sum(counts.values()), detected,
+                                                           100.0 * detected / max(1, sum(counts.values())),
+                                                           dict(counts)))
+        rows += alive
+    n = sum(total.values())
+    detected = n - total["SURVIVED"] - total["NO_COVERAGE"]
+    print("together: %d mutants, %d detected: mutation score %.1f%%" % (n, detected, 100.0 * detected / max(1, n)))
+    by_reason = collections.Counter(reason(c, m, d) for c, m, _, d, _ in rows)
+    for why, k in by_reason.most_common():
+        print("%4d  %s" % (k, why))
+    print()
+    if markdown:
+        print("| class | line | method | mutant | status | why it is accepted |")
+        print("|---|---|---|---|---|---|")
+    for c, m, line, d, status in sorted(rows):
+        why = reason(c, m, d)
+        short = c.replace("org.cnn4j.", "")
+        if markdown:
+            print("| %s | %d | %s | %s | %s | %s |" % (short, line, m.replace("$", "\\$"), d, status, why))
+        else:
+            print("%s:%d %s: %s [%s] -- %s" % (short, line, m, d, status, why))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
