@@ -1,5 +1,6 @@
 package org.cnn4j.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
@@ -7,7 +8,10 @@ import java.util.Random;
 import org.cnn4j.backend.Activation;
 import org.junit.jupiter.api.Test;
 
-/** The branch-free ReLU backward against the plain select {@code x > 0 ? dy : 0}, special values included. */
+/**
+ * The branch-free ReLU backward against the plain select {@code x > 0 ? dy : 0}, special values included; the
+ * leaky ReLU's gradient at exactly zero (PyTorch's: the negative slope).
+ */
 class CpuActivationKernelTest {
     private static final float[] SPECIAL = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, 1f, -1f,
         Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
@@ -35,5 +39,12 @@ class CpuActivationKernelTest {
             assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(dx[j]),
                     "relu backward at x=" + x[j] + " dy=" + dy[j]);
         }
+    }
+
+    @Test
+    void leakyReluAtZeroTakesTheNegativeSlope() {
+        float[] x = {0f, -0f, 1f}, dy = {2f, 2f, 2f}, dx = new float[3];
+        CpuActivation.backward(Activation.LEAKY_RELU, 0.25f, x, new float[3], dy, dx);
+        assertArrayEquals(new float[] {0.5f, 0.5f, 2f}, dx);
     }
 }
