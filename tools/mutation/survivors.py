@@ -25,7 +25,8 @@ MEMORY = ("memory only: frees a temporary early; without it the array is freed w
 UNROLL = ("equivalent: the bound of an unrolled or blocked loop; the loop after it finishes the remaining "
           "elements, so the same sums are formed")
 
-# (class regex, method regex, description regex, reason); the first match wins
+# (class regex, method regex, description regex, reason), optionally a 5th: a regex on the mutated source line;
+# the first match wins
 RULES = [
     (r"", r"", r"removed call to org/cnn4j/tensor/Tensor::close", MEMORY),
     (r"org\.cnn4j\.(autograd\.Node|optim\.Optimizer)", r"release|close", r"Map::clear", MEMORY),
@@ -67,9 +68,25 @@ def survivors(report_dir):
     return counts, alive
 
 
-def reason(cls, method, desc):
-    for c, m, d, why in RULES:
-        if re.search(c, cls) and re.search(m, method) and re.search(d, desc):
+def source_line(cls, line):
+    """The text of the mutated line, from this checkout's sources (empty when not found)."""
+    top = cls.split("$")[0]
+    module = "cpu-backend" if top.startswith("org.cnn4j.cpu.") else "core"
+    path = os.path.join(ROOT, module, "src", "main", "java", *top.split(".")) + ".java"
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+    except OSError:
+        return ""
+
+
+def reason(cls, method, desc, line=0):
+    text = source_line(cls, line) if line else ""
+    for rule in RULES:
+        c, m, d, why = rule[:4]
+        if re.search(c, cls) and re.search(m, method) and re.search(d, desc) and (
+                len(rule) < 5 or re.search(rule[4], text)):
             return why
     return "UNEXPLAINED"
 
@@ -90,7 +107,7 @@ def main(argv):
     n = sum(total.values())
     detected = n - total["SURVIVED"] - total["NO_COVERAGE"]
     print("together: %d mutants, %d detected: mutation score %.1f%%" % (n, detected, 100.0 * detected / max(1, n)))
-    by_reason = collections.Counter(reason(c, m, d) for c, m, _, d, _ in rows)
+    by_reason = collections.Counter(reason(c, m, d, line) for c, m, line, d, _ in rows)
     for why, k in by_reason.most_common():
         print("%4d  %s" % (k, why))
     print()
@@ -98,7 +115,7 @@ def main(argv):
         print("| class | line | method | mutant | status | why it is accepted |")
         print("|---|---|---|---|---|---|")
     for c, m, line, d, status in sorted(rows):
-        why = reason(c, m, d)
+        why = reason(c, m, d, line)
         short = c.replace("org.cnn4j.", "")
         if markdown:
             print("| %s | %d | %s | %s | %s | %s |" % (short, line, m.replace("$", "\\$"), d, status, why))

@@ -48,6 +48,7 @@ abstract class GemmKernelTests {
                 check(ta, tb, 70, 300, 40, 0.5f, -1.5f);
                 check(ta, tb, 5, 6, 7, -2f, 1f);
                 check(ta, tb, 9, 3, 260, 0f, 0.25f); // alpha 0: C = beta C
+                check(ta, tb, 2000, 40, 3, 0f, 0.5f); // alpha 0 on enough rows to be split among threads
             }
         }
     }
