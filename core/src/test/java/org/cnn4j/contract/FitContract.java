@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ public abstract class FitContract extends BackendTestBase {
             new Fit(config, model, data(256, 128), backend).stopAfter(1).run(split);
         }
         // a kill during epoch 2 leaves some of its rows, and a cut one, behind
-        Files.writeString(split.resolve("steps.csv"), "2,1,9.99\n2,2,9.9", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(split.resolve("steps.csv"), "2,1,9.99\n2,2,9.9", StandardOpenOption.APPEND);
         try (Sequential model = net(99)) {
             new Fit(config, model, data(256, 128), backend).resume(split.resolve("last.safetensors"), split);
         }

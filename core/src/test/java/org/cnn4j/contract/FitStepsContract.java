@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.cnn4j.backend.ScalarOp;
 import org.cnn4j.data.Batch;
 import org.cnn4j.io.Safetensors;
 import org.cnn4j.nn.Module;
@@ -32,7 +33,9 @@ import org.cnn4j.train.OptimizerKind;
 import org.cnn4j.train.TrainConfig;
 import org.cnn4j.train.TrainListener;
 import org.cnn4j.train.TrainingDivergedException;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.ThrowingSupplier;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link Fit}'s steps: non-finite losses and gradients, gradient hooks, accumulation, streaming steps.csv. */
@@ -173,7 +176,7 @@ public abstract class FitStepsContract extends BackendTestBase {
             public boolean afterBackward(List<Tensor> params, long update) {
                 for (Tensor p : params) {
                     if (p.grad() != null) {
-                        p.grad().backend().scalar(org.cnn4j.backend.ScalarOp.MUL, p.grad(), 1f / 1024, p.grad());
+                        p.grad().backend().scalar(ScalarOp.MUL, p.grad(), 1f / 1024, p.grad());
                     }
                 }
                 return true;
@@ -219,8 +222,8 @@ public abstract class FitStepsContract extends BackendTestBase {
         }
     }
 
-    private static <T> T assertDoesNotThrow(org.junit.jupiter.api.function.ThrowingSupplier<T> s) {
-        return org.junit.jupiter.api.Assertions.assertDoesNotThrow(s);
+    private static <T> T assertDoesNotThrow(ThrowingSupplier<T> s) {
+        return Assertions.assertDoesNotThrow(s);
     }
 
     @Test
