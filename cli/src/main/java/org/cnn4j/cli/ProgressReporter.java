@@ -54,10 +54,7 @@ final class ProgressReporter implements TrainListener {
 
     @Override
     public void evaluationStarted(int epoch, int batches) {
-        if (bar != null) {
-            bar.close();
-            bar = null;
-        }
+        closeBar();
     }
 
     @Override
@@ -66,6 +63,25 @@ final class ProgressReporter implements TrainListener {
                         + "  |  %.1fs, %.0f img/s, lr %.3g%n", r.epoch(), epochs, r.trainLoss(),
                 100 * r.trainAccuracy(), r.testLoss(), 100 * r.testAccuracy(), 100 * r.testTop5Accuracy(),
                 r.seconds(), r.imagesPerSecond(), r.lr());
+    }
+
+    @Override
+    public void stepSkipped(int epoch, int step, String reason) {
+        closeBar();
+        out.printf(Locale.ROOT, "epoch %d step %d skipped: %s%n", epoch + 1, step, reason);
+    }
+
+    @Override
+    public void note(String message) {
+        closeBar();
+        out.println(message);
+    }
+
+    private void closeBar() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
     }
 
     static String seconds(double s) {

@@ -12,6 +12,7 @@ import org.cnn4j.data.Compose;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.data.FashionMnist;
 import org.cnn4j.data.ImageFolderDataset;
+import org.cnn4j.data.ImageShape;
 import org.cnn4j.data.Normalize;
 import org.cnn4j.data.RandomCrop;
 import org.cnn4j.data.RandomHorizontalFlip;
@@ -21,27 +22,54 @@ import org.cnn4j.data.Subset;
 import org.cnn4j.data.ToUnit;
 import org.cnn4j.data.Transform;
 import org.cnn4j.models.ModelOptions;
+import org.cnn4j.train.FitData;
 
-/** The datasets a training run uses, where they came from, and their transforms. */
+/**
+ * The datasets a training run uses, where they came from, their transforms, and the shape of one image after
+ * them (what the model sees).
+ */
 record TrainingData(String name, Dataset train, Dataset test, String sourceDescription, Transform trainTransform,
-                    Transform testTransform) {
+                    Transform testTransform, ImageShape inputShape) {
+    /** ImageNet's channel statistics, which ImageNet-pretrained models expect their inputs normalised with. */
+    static final Normalize IMAGENET = new Normalize(new float[] {0.485f, 0.456f, 0.406f},
+            new float[] {0.229f, 0.224f, 0.225f});
+
     /** The accepted --dataset names (case-insensitive), aliases included. */
     static final String[] NAMES = {"fashion-mnist", "fashion_mnist", "fmnist", "cifar10", "cifar-10", "folder",
         "imagefolder"};
 
+    /**
+     * @param imageSize     side the images of an image folder are resized to
+     * @param imagenetStats normalise with ImageNet's statistics (for ImageNet-pretrained weights) instead of the
+     *                      dataset's own
+     */
     static TrainingData load(String dataset, Path dataDir, boolean download, int limitTrain, int limitTest,
-                             boolean augment, int imageSize) throws IOException {
-        TrainingData full = switch (dataset.toLowerCase(Locale.ROOT)) {
-            case "fashion-mnist", "fashion_mnist", "fmnist" -> fashion(dataDir, download, augment);
-            case "cifar10", "cifar-10" -> cifar(dataDir, augment);
-            case "folder", "imagefolder" -> folder(dataDir, augment, imageSize);
-            default -> throw new IllegalArgumentException("unknown --dataset '" + dataset
-                    + "'; expected fashion-mnist, cifar10 or folder");
+                             boolean augment, int imageSize, boolean imagenetStats) throws IOException {
+        TrainingData full = switch (canonicalName(dataset)) {
+            case "fashion-mnist" -> fashion(dataDir, download, augment, imagenetStats);
+            case "cifar10" -> cifar(dataDir, augment, imagenetStats);
+            default -> folder(dataDir, augment, imageSize);
         };
         Dataset train = Subset.first(full.train, limitTrain);
         Dataset test = Subset.first(full.test, limitTest);
         return new TrainingData(full.name, train, test, full.sourceDescription, full.trainTransform,
-                full.testTransform);
+                full.testTransform, full.inputShape);
+    }
+
+    /** The dataset's own name for any accepted spelling: fashion-mnist, cifar10 or folder. */
+    static String canonicalName(String dataset) {
+        return switch (dataset.toLowerCase(Locale.ROOT)) {
+            case "fashion-mnist", "fashion_mnist", "fmnist" -> "fashion-mnist";
+            case "cifar10", "cifar-10" -> "cifar10";
+            case "folder", "imagefolder" -> "folder";
+            default -> throw new IllegalArgumentException("unknown --dataset '" + dataset
+                    + "'; expected fashion-mnist, cifar10 or folder");
+        };
+    }
+
+    /** The data as a run takes it. */
+    FitData fitData() {
+        return new FitData(train, trainTransform, test, testTransform, description());
     }
 
     /** Where the data came from, and how much of it is used when limited. */
@@ -54,27 +82,33 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
         return train.classNames().size();
     }
 
-    /** The model head and input channels that fit this data. */
+    /** The model head, input channels and input size that fit this data. */
     ModelOptions modelOptions() {
-        ModelOptions options = ModelOptions.numClasses(numClasses());
-        return train.shape() == null ? options : options.withInChannels(train.shape().channels());
+        return ModelOptions.numClasses(numClasses()).withInChannels(inputShape.channels())
+                .withInputSize(inputShape.height());
     }
 
-    private static TrainingData fashion(Path dataDir, boolean download, boolean augment) throws IOException {
+    private static TrainingData fashion(Path dataDir, boolean download, boolean augment, boolean imagenetStats)
+            throws IOException {
+        if (imagenetStats) {
+            throw new IllegalArgumentException("ImageNet-pretrained models take 3-channel images; Fashion-MNIST has"
+                    + " one channel: train from scratch, or use --dataset cifar10 or folder");
+        }
         FashionMnist.Located found = FashionMnist.locate(dataDir, download);
         Normalize norm = new Normalize(new float[] {0.2860f}, new float[] {0.3530f});
         Transform test = new Compose(new ToUnit(), norm);
         Transform train = augment ? new Compose(new RandomCrop(28, 2), new RandomHorizontalFlip(0.5), new ToUnit(),
                 norm) : test;
-        return new TrainingData("fashion-mnist", found.train(), found.test(), found.description(), train, test);
+        return new TrainingData("fashion-mnist", found.train(), found.test(), found.description(), train, test,
+                found.train().shape());
     }
 
-    private static TrainingData cifar(Path dataDir, boolean augment) throws IOException {
+    private static TrainingData cifar(Path dataDir, boolean augment, boolean imagenetStats) throws IOException {
         if (dataDir == null) {
             throw new IllegalArgumentException("--dataset cifar10 needs --data DIR (the folder with"
                     + " data_batch_1.bin ... test_batch.bin from the CIFAR-10 binary version)");
         }
-        Normalize norm = new Normalize(new float[] {0.4914f, 0.4822f, 0.4465f},
+        Normalize norm = imagenetStats ? IMAGENET : new Normalize(new float[] {0.4914f, 0.4822f, 0.4465f},
                 new float[] {0.2470f, 0.2435f, 0.2616f});
         Transform test = new Compose(new ToUnit(), norm);
         Transform train = augment ? new Compose(new RandomCrop(32, 4), new RandomHorizontalFlip(0.5), new ToUnit(),
@@ -82,7 +116,7 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
         Dataset tr = Cifar10.train(dataDir);
         Dataset te = Cifar10.test(dataDir);
         return new TrainingData("cifar10", tr, te, String.format(Locale.ROOT, "CIFAR-10 from %s (%d train, %d test)",
-                dataDir, tr.size(), te.size()), train, test);
+                dataDir, tr.size(), te.size()), train, test, tr.shape());
     }
 
     /** {@code DIR/train/<class>/*.png} and {@code DIR/test/<class>/*.png} (or {@code val}). */
@@ -105,12 +139,13 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
             throw new IOException("class folders differ: " + trainDir + " has " + tr.classNames() + ", " + testDir
                     + " has " + te.classNames());
         }
-        Normalize norm = new Normalize(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+        Normalize norm = IMAGENET;
         List<Transform> common = new ArrayList<>(List.of(new Resize(size), new CenterCrop(size)));
         Transform test = compose(common, new ToUnit(), norm);
         Transform train = augment ? compose(common, new RandomHorizontalFlip(0.5), new ToUnit(), norm) : test;
         return new TrainingData("folder", tr, te, String.format(Locale.ROOT, "image folders under %s (%d train, %d"
-                + " test, %d classes)", dataDir, tr.size(), te.size(), tr.classNames().size()), train, test);
+                + " test, %d classes)", dataDir, tr.size(), te.size(), tr.classNames().size()), train, test,
+                new ImageShape(3, size, size));
     }
 
     private static Transform compose(List<Transform> first, Transform... rest) {

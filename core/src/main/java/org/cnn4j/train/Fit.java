@@ -1,6 +1,7 @@
 package org.cnn4j.train;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class Fit {
     private boolean overwrite;
     private int stopAfter;
     private final FitProgress progress = new FitProgress();
+    private volatile StepLog activeLog;
 
     public Fit(TrainConfig config, Module model, FitData data, Backend backend) {
         this.config = config;
@@ -88,8 +90,19 @@ public final class Fit {
         return start(outDir, checkpoint);
     }
 
-    /** One line on where the run is, for a message when it is interrupted (safe from any thread). */
-    public String progressNote() {
+    /**
+     * For a shutdown hook (Ctrl-C): writes out the buffered steps.csv rows and returns one line on where the run
+     * was and how to continue it. Safe from any thread.
+     */
+    public String interrupted() {
+        StepLog log = activeLog;
+        if (log != null) {
+            try {
+                log.flush();
+            } catch (UncheckedIOException e) {
+                return progress.note() + " (steps.csv could not be written: " + e.getMessage() + ")";
+            }
+        }
         return progress.note();
     }
 
@@ -122,11 +135,14 @@ public final class Fit {
             if (saved != null) {
                 Checkpoint.restore(checkpoint, model, optimizer, ema, backend);
             }
+            activeLog = stepLog;
             TrainListener all = stepLog == null ? TrainListener.both(progress, listener)
                     : TrainListener.all(List.of(progress, stepLog, listener));
             Run run = new Run(folder, optimizer, ema, groups, trainLoader, testLoader, all,
                     saved == null ? List.of() : saved.history());
             return run.execute();
+        } finally {
+            activeLog = null;
         }
     }
 

@@ -123,6 +123,14 @@ public record TrainConfig(
         return new TrainConfigBuilder(this);
     }
 
+    /**
+     * The settings other than the number of epochs in which this config differs from {@code saved}, e.g.
+     * {@code "lr 0.01 instead of 0.003"}; a resume is allowed only when there are none.
+     */
+    public List<String> changesFrom(TrainConfig saved) {
+        return ConfigDiff.differences(saved, this);
+    }
+
     public TrainConfig withEpochs(int newEpochs) {
         return toBuilder().epochs(newEpochs).build();
     }
