@@ -202,7 +202,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (imageSize != null) {
             OptionChecks.imageSize(spec, imageSize, batchSize);
-            if (!TrainingData.canonicalName(dataset).equals("folder")) {
+            if (resume == null && !TrainingData.canonicalName(dataset).equals("folder")) {
                 throw OptionChecks.usage(spec, "--image-size applies to --dataset folder only");
             }
         }
@@ -250,9 +250,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (given.test("--dataset")) {
             b.dataset(name);
         }
-        if (fresh || given.test("--image-size")) {
-            b.imageSize(name.equals("folder") ? imageSize != null ? imageSize : TrainSetup.defaultImageSize(model)
-                    : 0);
+        if (fresh) {
+            b.imageSize(!name.equals("folder") ? 0 : imageSize != null ? imageSize : TrainSetup.defaultImageSize(model));
+        } else if (given.test("--image-size")) {
+            b.imageSize(imageSize);
         }
         if (given.test("--weights")) {
             b.weights(weights == null ? null : weights.toString());
