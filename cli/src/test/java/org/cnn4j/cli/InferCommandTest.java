@@ -81,7 +81,7 @@ class InferCommandTest {
         String err = r.err();
         assertTrue(err.startsWith("cnn infer: " + weights + " does not fit lenet5"), err);
         assertTrue(err.contains("features.0.bias") && err.contains("head.weight")
-                && err.contains("'features.3.weight': checkpoint [16, 6, 3, 3] vs model [16, 6, 5, 5]"), err);
+                && err.contains("features.3.weight: checkpoint [16, 6, 3, 3] vs model [16, 6, 5, 5]"), err);
     }
 
     @Test

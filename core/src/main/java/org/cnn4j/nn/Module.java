@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.function.Function;
 
 import org.cnn4j.backend.Backend;
-import org.cnn4j.tensor.Names;
 import org.cnn4j.tensor.Tensor;
 
 /**
@@ -279,8 +278,7 @@ public abstract class Module implements AutoCloseable {
             if (src == null) {
                 missing.add(e.getKey());
             } else if (!src.shape().equals(e.getValue().shape())) {
-                mismatched.add(Names.quote(e.getKey()) + ": checkpoint " + src.shape() + " vs model "
-                        + e.getValue().shape());
+                mismatched.add(e.getKey() + ": checkpoint " + src.shape() + " vs model " + e.getValue().shape());
             }
         }
         List<String> unexpected = new ArrayList<>();
