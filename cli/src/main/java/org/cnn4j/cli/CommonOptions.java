@@ -2,6 +2,7 @@ package org.cnn4j.cli;
 
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -15,9 +16,8 @@ final class CommonOptions {
             + " else auto)")
     String backend;
 
-    /** Read by {@link FailureHandler} from the parse result; declared here so every command accepts it. */
-    @Option(names = {"-v", "--verbose"}, description = "print the stack trace on failure")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     /** An unknown backend name is a usage error (exit code 2), found before any work starts. */
     void check() {
