@@ -4,11 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.cnn4j.backend.Backend;
-import org.cnn4j.backend.BinaryOp;
 import org.cnn4j.backend.ScalarOp;
+import org.cnn4j.optim.Gradients;
 import org.cnn4j.tensor.Names;
-import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 
 /** Checks for NaN and infinities: in weights before they are used, in gradients before a step applies them. */
@@ -23,29 +21,7 @@ public final class FiniteCheck {
      * large values can overflow into a false alarm.
      */
     public static boolean gradientsFinite(List<Tensor> params) {
-        Tensor total = null;
-        try {
-            for (Tensor p : params) {
-                Tensor g = p.grad();
-                if (g == null) {
-                    continue;
-                }
-                Backend be = g.backend();
-                if (total == null) {
-                    total = Tensor.zeros(be, Shape.of(1));
-                }
-                try (Tensor zeroed = Tensor.empty(be, g.shape()); Tensor part = Tensor.empty(be, Shape.of(1))) {
-                    be.scalar(ScalarOp.MUL, g, 0f, zeroed);
-                    be.reduceSumTo(zeroed, part);
-                    be.binary(BinaryOp.ADD, total, part, total);
-                }
-            }
-            return total == null || total.item() == 0f;
-        } finally {
-            if (total != null) {
-                total.close();
-            }
-        }
+        return Gradients.sum(params, (be, g, out) -> be.scalar(ScalarOp.MUL, g, 0f, out)) == 0;
     }
 
     /** NaN and infinite values of one tensor, counted on the host: {@code {nan, infinite}}. */
