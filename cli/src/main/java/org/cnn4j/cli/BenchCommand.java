@@ -70,7 +70,7 @@ public final class BenchCommand implements Callable<Integer> {
     int warmup;
 
     @Option(names = "--memory-steps", defaultValue = "0",
-            description = "with --mode train: run N more steps and report live bytes before and after")
+            description = "with --mode train: run N more steps and report live bytes before and after (on CUDA also cached, reserved, workspace and device-used bytes)")
     int memorySteps;
 
     @Mixin

@@ -1,7 +1,5 @@
 package org.cnn4j.cli;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +8,10 @@ import org.cnn4j.train.EpochResult;
 import org.cnn4j.train.RunInfo;
 import org.cnn4j.train.TrainListener;
 
-/** Redraws curves.png in the run folder after every epoch, from the whole history (resumed epochs too). */
+/**
+ * Redraws curves.png in the run folder after every epoch, from the whole history (resumed epochs too); a plot
+ * that cannot be drawn is a warning ({@link CurvesPlot}), not a failure.
+ */
 final class CurvesListener implements TrainListener {
     private final Path dir;
     private final String title;
@@ -30,10 +31,6 @@ final class CurvesListener implements TrainListener {
     @Override
     public void epochFinished(EpochResult result) {
         history.add(result);
-        try {
-            CurvesPlot.write(dir.resolve("curves.png"), title, history);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + dir.resolve("curves.png") + ": " + e.getMessage(), e);
-        }
+        CurvesPlot.write(dir.resolve("curves.png"), title, history);
     }
 }

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.cnn4j.backend.Backend;
-import org.cnn4j.io.Safetensors;
+import org.cnn4j.io.Weights;
 import org.cnn4j.models.ModelOptions;
 import org.cnn4j.models.ModelRegistry;
 import org.cnn4j.nn.Module;
@@ -24,6 +24,11 @@ import picocli.CommandLine.Spec;
  * the command line reads weights files.
  */
 final class ModelArgs {
+    static final String WEIGHTS_HELP = "Weights file, recognised by content: safetensors (a state_dict, or a checkpoint"
+            + " from `cnn train`) or a PyTorch .pth/.pt (zip or legacy format; nothing in it is run).";
+    static final String WEIGHTS_KEY_HELP = "Which entry of a PyTorch checkpoint dict holds the state_dict, e.g."
+            + " 'model' (default: the only one).";
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
@@ -36,9 +41,11 @@ final class ModelArgs {
     @Option(names = "--num-classes", description = "Number of output classes (default: the model's).")
     Integer numClasses;
 
-    @Option(names = "--weights", required = true,
-            description = "Weights as .safetensors: a state_dict, or a checkpoint from `cnn train`.")
+    @Option(names = "--weights", required = true, description = ModelArgs.WEIGHTS_HELP)
     Path weights;
+
+    @Option(names = "--weights-key", description = ModelArgs.WEIGHTS_KEY_HELP)
+    String weightsKey;
 
     Backend backend() {
         return common.resolve();
@@ -57,24 +64,26 @@ final class ModelArgs {
 
     /** Strict load; a file that does not fit fails with every missing, unexpected and mis-shaped key. */
     void loadWeights(Module net, Backend be) throws IOException {
-        loadWeights(weights, model, net, be);
+        loadWeights(weights, weightsKey, model, net, be);
     }
 
     /** {@link #loadWeights(Module, Backend)} for commands that take their options otherwise ({@code eval}). */
-    static void loadWeights(Path weights, String model, Module net, Backend be) throws IOException {
+    static void loadWeights(Path weights, String weightsKey, String model, Module net, Backend be)
+            throws IOException {
         try (MemoryScope scope = MemoryScope.open()) {
-            net.loadStateDict(readWeights(weights, be));
+            net.loadStateDict(readWeights(weights, weightsKey, be));
         } catch (StateDictException e) {
             throw new IllegalArgumentException(weights + " does not fit " + model + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * The model tensors of a weights file or training checkpoint (optimizer state dropped), onto {@code be} in the
-     * current memory scope; weights holding NaN or infinities are refused. Every command reads weights here.
+     * The model tensors of a weights file (safetensors or PyTorch, by content; {@code weightsKey} picks the entry of
+     * a PyTorch checkpoint dict, or null) or of a training checkpoint (optimizer state dropped), onto {@code be} in
+     * the current memory scope; weights holding NaN or infinities are refused. Every command reads weights here.
      */
-    static Map<String, Tensor> readWeights(Path weights, Backend be) throws IOException {
-        Map<String, Tensor> all = Checkpoint.weightsOnly(Safetensors.load(weights, be));
+    static Map<String, Tensor> readWeights(Path weights, String weightsKey, Backend be) throws IOException {
+        Map<String, Tensor> all = Checkpoint.weightsOnly(Weights.load(weights, be, weightsKey));
         FiniteCheck.requireFiniteWeights(all, weights.toString());
         return all;
     }

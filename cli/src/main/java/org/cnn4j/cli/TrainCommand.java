@@ -11,6 +11,9 @@ import java.util.function.Predicate;
 
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
+import org.cnn4j.data.Augmentations;
+import org.cnn4j.data.ImageFiles;
+import org.cnn4j.data.ImageFolderDataset;
 import org.cnn4j.nn.Module;
 import org.cnn4j.train.Checkpoint;
 import org.cnn4j.train.Fit;
@@ -40,6 +43,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    DataOptions input = new DataOptions();
+
     @Option(names = "--model", defaultValue = "fmnist_cnn", description = "model name, see 'cnn models' (default: ${DEFAULT-VALUE})")
     String model;
 
@@ -55,8 +61,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--image-size", description = "image side for --dataset folder (default: the model's input, e.g. 28 or 224)")
     Integer imageSize;
 
-    @Option(names = "--weights", description = "start from these weights (fine-tuning): every tensor is loaded but a head of another class count")
+    @Option(names = "--weights", description = "start from these weights (fine-tuning; safetensors or PyTorch .pth by content): every tensor is loaded but a head of another class count")
     Path weights;
+
+    @Option(names = "--weights-key", description = ModelArgs.WEIGHTS_KEY_HELP)
+    String weightsKey;
 
     @Option(names = "--num-classes", description = "classes of the new head (default and only allowed value: the dataset's)")
     Integer numClasses;
@@ -147,19 +156,28 @@ public final class TrainCommand implements Callable<Integer> {
         Path outDir = out != null ? out : resume != null ? resume.toAbsolutePath().getParent()
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Backend backend = common.resolve();
+        Augmentations augmentations = input.augmentations(config.augment(), 0);
         TrainingData td = TrainingData.load(config.dataset(), data, download, config.limitTrain(), config.limitTest(),
-                config.augment(), config.imageSize(), TrainSetup.imagenetPretrained(config.model(),
-                        config.weights() != null));
+                new TrainingData.Input(augmentations, new ImageFolderDataset.Checks(ImageFiles.DEFAULT_MAX_PIXELS,
+                        input.skipBadImages, input.workers, skipped -> System.out.println("skipped " + skipped)),
+                        input.valSplit, config.seed()), config.imageSize(),
+                TrainSetup.imagenetPretrained(config.model(), config.weights() != null));
         System.out.println("data: " + td.description());
         if (numClasses != null && numClasses != td.numClasses()) {
             throw OptionChecks.usage(spec, "--num-classes " + numClasses + " does not match the dataset, which has "
                     + td.numClasses() + " classes");
         }
         try (Backends.Use use = Backends.use(backend);
-             Module net = TrainSetup.model(config, td, resumed == null ? weights : null, backend, System.out)) {
+             Module net = TrainSetup.model(config, td, resumed == null ? weights : null, weightsKey, backend,
+                     System.out);
+             TensorBoardOutput tensorboard = new TensorBoardOutput(input.histograms)) {
             ProgressReporter progress = new ProgressReporter(System.out, System.console() != null);
-            Fit fit = new Fit(config, net, td.fitData(), backend).overwrite(overwrite).stopAfter(stopAfter)
-                    .addListener(progress).addListener(new CurvesListener(outDir, config.model() + " on " + td.name()));
+            Fit fit = new Fit(config, net, td.fitData(augmentations.batch(td.numClasses()), input.workers), backend)
+                    .overwrite(overwrite).stopAfter(stopAfter).addListener(progress)
+                    .addListener(new CurvesListener(outDir, config.model() + " on " + td.name()));
+            if (input.tensorboard) {
+                fit.addListener(tensorboard);
+            }
             System.out.printf(Locale.ROOT, "model: %s, %,d parameters; optimizer %s, lr %.3g, schedule %s; %d epochs%n",
                     config.model(), net.parameterCount(), config.optimizer().id(), config.lr(), config.schedule().id(),
                     config.epochs());
@@ -197,6 +215,12 @@ public final class TrainCommand implements Callable<Integer> {
         OptionChecks.atLeast(spec, "--limit-train", limitTrain, 0);
         OptionChecks.atLeast(spec, "--limit-test", limitTest, 0);
         OptionChecks.atLeast(spec, "--accumulate", accumulate, 1);
+        OptionChecks.atLeast(spec, "--workers", input.workers, 1);
+        if (!(input.valSplit >= 0 && input.valSplit < 1) || !(input.randomErasing >= 0 && input.randomErasing <= 1)
+                || input.colorJitter != null && input.colorJitter.length != 4) {
+            throw OptionChecks.usage(spec, "expected --val-split in [0, 1), --random-erasing in [0, 1] and"
+                    + " --color-jitter as 4 numbers B,C,S,H");
+        }
         if (numClasses != null) {
             OptionChecks.atLeast(spec, "--num-classes", numClasses, 1);
         }

@@ -46,7 +46,8 @@ final class TrainSetup {
      * fine-tuning run) every pretrained tensor is loaded, except a head whose shape differs (another number of
      * classes), which starts fresh.
      */
-    static Module model(TrainConfig config, TrainingData data, Path weights, Backend backend, PrintStream out)
+    static Module model(TrainConfig config, TrainingData data, Path weights, String weightsKey, Backend backend,
+                        PrintStream out)
             throws IOException {
         Init.manualSeed(config.seed());
         Module net = ModelRegistry.create(config.model(), data.modelOptions());
@@ -54,7 +55,7 @@ final class TrainSetup {
             return net;
         }
         try (MemoryScope scope = MemoryScope.open()) {
-            Map<String, Tensor> state = ModelArgs.readWeights(weights, backend);
+            Map<String, Tensor> state = ModelArgs.readWeights(weights, weightsKey, backend);
             String head = ModelHeads.headPrefix(net);
             if (headFits(net, state, head)) {
                 net.loadStateDict(state);

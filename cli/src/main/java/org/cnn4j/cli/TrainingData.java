@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.cnn4j.data.Augmentations;
+import org.cnn4j.data.BatchTransform;
 import org.cnn4j.data.Cifar10;
 import org.cnn4j.data.Compose;
 import org.cnn4j.data.Dataset;
@@ -14,13 +16,12 @@ import org.cnn4j.data.FashionMnist;
 import org.cnn4j.data.ImageFolderDataset;
 import org.cnn4j.data.ImageShape;
 import org.cnn4j.data.Normalize;
-import org.cnn4j.data.RandomCrop;
-import org.cnn4j.data.RandomHorizontalFlip;
 import org.cnn4j.data.Resize;
 import org.cnn4j.data.CenterCrop;
 import org.cnn4j.data.Subset;
 import org.cnn4j.data.ToUnit;
 import org.cnn4j.data.Transform;
+import org.cnn4j.data.ValidationSplit;
 import org.cnn4j.models.ModelOptions;
 import org.cnn4j.train.FitData;
 
@@ -30,13 +31,28 @@ import org.cnn4j.train.FitData;
  */
 record TrainingData(String name, Dataset train, Dataset test, String sourceDescription, Transform trainTransform,
                     Transform testTransform, ImageShape inputShape) {
+    /** The accepted --dataset names (case-insensitive), aliases included. */
+    static final String[] NAMES = {"fashion-mnist", "fashion_mnist", "fmnist", "cifar10", "cifar-10", "folder",
+        "imagefolder"};
     /** ImageNet's channel statistics, which ImageNet-pretrained models expect their inputs normalised with. */
     static final Normalize IMAGENET = new Normalize(new float[] {0.485f, 0.456f, 0.406f},
             new float[] {0.229f, 0.224f, 0.225f});
 
-    /** The accepted --dataset names (case-insensitive), aliases included. */
-    static final String[] NAMES = {"fashion-mnist", "fashion_mnist", "fmnist", "cifar10", "cifar-10", "folder",
-        "imagefolder"};
+    static TrainingData load(String dataset, Path dataDir, boolean download, int limitTrain, int limitTest,
+                             boolean augment, int imageSize, boolean imagenetStats) throws IOException {
+        return load(dataset, dataDir, download, limitTrain, limitTest, new Input(augment
+                ? Augmentations.cropAndFlip(0) : Augmentations.none(), ImageFolderDataset.Checks.strict(), 0, 0),
+                imageSize, imagenetStats);
+    }
+
+    /**
+     * How the images are read and augmented.
+     *
+     * @param valSplit share of the training images held out (per class, seeded by {@code seed}) as the test set,
+     *                 0 for none (image folders only)
+     */
+    record Input(Augmentations augmentations, ImageFolderDataset.Checks checks, double valSplit, long seed) {
+    }
 
     /**
      * @param imageSize     side the images of an image folder are resized to
@@ -44,11 +60,16 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
      *                      dataset's own
      */
     static TrainingData load(String dataset, Path dataDir, boolean download, int limitTrain, int limitTest,
-                             boolean augment, int imageSize, boolean imagenetStats) throws IOException {
-        TrainingData full = switch (canonicalName(dataset)) {
-            case "fashion-mnist" -> fashion(dataDir, download, augment, imagenetStats);
-            case "cifar10" -> cifar(dataDir, augment, imagenetStats);
-            default -> folder(dataDir, augment, imageSize);
+                             Input input, int imageSize, boolean imagenetStats) throws IOException {
+        String name = canonicalName(dataset);
+        if (input.valSplit() > 0 && !name.equals("folder")) {
+            throw new IllegalArgumentException("--val-split is for --dataset folder; " + dataset
+                    + " has its own test set");
+        }
+        TrainingData full = switch (name) {
+            case "fashion-mnist" -> fashion(dataDir, download, input.augmentations(), imagenetStats);
+            case "cifar10" -> cifar(dataDir, input.augmentations(), imagenetStats);
+            default -> folder(dataDir, input, imageSize);
         };
         Dataset train = Subset.first(full.train, limitTrain);
         Dataset test = Subset.first(full.test, limitTest);
@@ -67,9 +88,9 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
         };
     }
 
-    /** The data as a run takes it. */
-    FitData fitData() {
-        return new FitData(train, trainTransform, test, testTransform, description());
+    /** The data as a run takes it, loaded by {@code workers} threads with {@code batchTransform} (or null). */
+    FitData fitData(BatchTransform batchTransform, int workers) {
+        return new FitData(train, trainTransform, test, testTransform, description(), batchTransform, workers);
     }
 
     /** Where the data came from, and how much of it is used when limited. */
@@ -88,7 +109,7 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
                 .withInputSize(inputShape.height());
     }
 
-    private static TrainingData fashion(Path dataDir, boolean download, boolean augment, boolean imagenetStats)
+    private static TrainingData fashion(Path dataDir, boolean download, Augmentations aug, boolean imagenetStats)
             throws IOException {
         if (imagenetStats) {
             throw new IllegalArgumentException("ImageNet-pretrained models take 3-channel images; Fashion-MNIST has"
@@ -97,13 +118,12 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
         FashionMnist.Located found = FashionMnist.locate(dataDir, download);
         Normalize norm = new Normalize(new float[] {0.2860f}, new float[] {0.3530f});
         Transform test = new Compose(new ToUnit(), norm);
-        Transform train = augment ? new Compose(new RandomCrop(28, 2), new RandomHorizontalFlip(0.5), new ToUnit(),
-                norm) : test;
+        Transform train = withCrop(aug, aug.randomCrop(), 2).train(List.of(), 28, norm);
         return new TrainingData("fashion-mnist", found.train(), found.test(), found.description(), train, test,
                 found.train().shape());
     }
 
-    private static TrainingData cifar(Path dataDir, boolean augment, boolean imagenetStats) throws IOException {
+    private static TrainingData cifar(Path dataDir, Augmentations aug, boolean imagenetStats) throws IOException {
         if (dataDir == null) {
             throw new IllegalArgumentException("--dataset cifar10 needs --data DIR (the folder with"
                     + " data_batch_1.bin ... test_batch.bin from the CIFAR-10 binary version)");
@@ -111,40 +131,65 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
         Normalize norm = imagenetStats ? IMAGENET : new Normalize(new float[] {0.4914f, 0.4822f, 0.4465f},
                 new float[] {0.2470f, 0.2435f, 0.2616f});
         Transform test = new Compose(new ToUnit(), norm);
-        Transform train = augment ? new Compose(new RandomCrop(32, 4), new RandomHorizontalFlip(0.5), new ToUnit(),
-                norm) : test;
+        Transform train = withCrop(aug, aug.randomCrop(), 4).train(List.of(), 32, norm);
         Dataset tr = Cifar10.train(dataDir);
         Dataset te = Cifar10.test(dataDir);
         return new TrainingData("cifar10", tr, te, String.format(Locale.ROOT, "CIFAR-10 from %s (%d train, %d test)",
                 dataDir, tr.size(), te.size()), train, test, tr.shape());
     }
 
-    /** {@code DIR/train/<class>/*.png} and {@code DIR/test/<class>/*.png} (or {@code val}). */
-    private static TrainingData folder(Path dataDir, boolean augment, int size) throws IOException {
+    /** With or without the random crop, at the dataset's usual padding (the classic --augment recipe). */
+    private static Augmentations withCrop(Augmentations a, boolean crop, int padding) {
+        return new Augmentations(crop, padding, a.flip(), a.randomResizedCrop(), a.trivialAugment(),
+                a.colorJitter(), a.erasing(), a.mixupAlpha(), a.cutmixAlpha());
+    }
+
+    /**
+     * {@code DIR/train/<class>/*.png} and {@code DIR/test/<class>/*.png} (or {@code val}); with a validation split,
+     * the test set is held out of {@code DIR/train} (or of {@code DIR} itself when it has no train/ folder).
+     */
+    private static TrainingData folder(Path dataDir, Input input, int size) throws IOException {
         if (dataDir == null) {
             throw new IllegalArgumentException("--dataset folder needs --data DIR with train/ and test/ (or val/)"
                     + " sub-folders, each holding one folder per class");
         }
         Path trainDir = dataDir.resolve("train");
         Path testDir = Files.isDirectory(dataDir.resolve("test")) ? dataDir.resolve("test") : dataDir.resolve("val");
-        for (Path p : List.of(trainDir, testDir)) {
+        boolean split = input.valSplit() > 0;
+        if (split && !Files.isDirectory(trainDir)) {
+            trainDir = dataDir;
+        }
+        for (Path p : split ? List.of(trainDir) : List.of(trainDir, testDir)) {
             if (!Files.isDirectory(p)) {
                 throw new IOException(p + ": no such folder; --dataset folder expects train/ and test/ (or val/)"
-                        + " inside " + dataDir);
+                        + " inside " + dataDir + (split ? "" : ", or class folders with --val-split"));
             }
         }
-        Dataset tr = ImageFolderDataset.open(trainDir, ImageFolderDataset.ColorMode.RGB);
-        Dataset te = ImageFolderDataset.open(testDir, ImageFolderDataset.ColorMode.RGB);
-        if (!tr.classNames().equals(te.classNames())) {
-            throw new IOException("class folders differ: " + trainDir + " has " + tr.classNames() + ", " + testDir
-                    + " has " + te.classNames());
+        ImageFolderDataset all = ImageFolderDataset.open(trainDir, ImageFolderDataset.ColorMode.RGB, input.checks());
+        Dataset tr;
+        Dataset te;
+        String testDescription;
+        if (split) {
+            ValidationSplit held = ValidationSplit.of(all, all::label, input.valSplit(), input.seed());
+            tr = held.train();
+            te = held.validation();
+            testDescription = String.format(Locale.ROOT, "%d held out for validation", te.size());
+        } else {
+            tr = all;
+            te = ImageFolderDataset.open(testDir, ImageFolderDataset.ColorMode.RGB, input.checks());
+            testDescription = te.size() + " test";
+            if (!tr.classNames().equals(te.classNames())) {
+                throw new IOException("class folders differ: " + trainDir + " has " + tr.classNames() + ", "
+                        + testDir + " has " + te.classNames());
+            }
         }
         Normalize norm = IMAGENET;
         List<Transform> common = new ArrayList<>(List.of(new Resize(size), new CenterCrop(size)));
         Transform test = compose(common, new ToUnit(), norm);
-        Transform train = augment ? compose(common, new RandomHorizontalFlip(0.5), new ToUnit(), norm) : test;
-        return new TrainingData("folder", tr, te, String.format(Locale.ROOT, "image folders under %s (%d train, %d"
-                + " test, %d classes)", dataDir, tr.size(), te.size(), tr.classNames().size()), train, test,
+        // images are resized to the model's size first: --augment means flips only, no padded crop
+        Transform train = withCrop(input.augmentations(), false, 0).train(common, size, norm);
+        return new TrainingData("folder", tr, te, String.format(Locale.ROOT, "image folders under %s (%d train, %s,"
+                + " %d classes)", dataDir, tr.size(), testDescription, tr.classNames().size()), train, test,
                 new ImageShape(3, size, size));
     }
 

@@ -113,14 +113,18 @@ final class EpochLoop {
     }
 
     /**
-     * Forward and loss for one batch, and backward of {@code loss / groupSize} (times the hooks' loss scale) when
+     * Forward and loss (cross-entropy, against the batch's soft targets when MixUp or CutMix made them) for one
+     * batch, and backward of {@code loss / groupSize} (times the hooks' loss scale) when
      * {@code backward} is set and the loss is finite; returns the batch's mean loss.
      */
     private double forwardBackward(Batch batch, ClassificationMetrics metrics, int groupSize, boolean backward) {
         try (MemoryScope scope = MemoryScope.open()) {
             Tensor x = Tensor.of(backend, batch.data(), Shape.of(batch.dims()));
             Tensor logits = model.call(x);
-            Tensor loss = Losses.crossEntropy(logits, batch.labels(), Reduction.MEAN, (float) config.labelSmoothing());
+            float smoothing = (float) config.labelSmoothing();
+            Tensor loss = batch.targets() != null
+                    ? Losses.softCrossEntropy(logits, batch.targets(), Reduction.MEAN, smoothing)
+                    : Losses.crossEntropy(logits, batch.labels(), Reduction.MEAN, smoothing);
             double value = loss.item();
             metrics.update(logits.toFloatArray(), batch.labels(), value);
             if (backward && Double.isFinite(value)) {

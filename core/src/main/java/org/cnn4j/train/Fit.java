@@ -121,9 +121,9 @@ public final class Fit {
         TrainListener listener = TrainListener.all(listeners);
         try (RunFolder folder = outDir == null ? null : RunFolder.open(outDir, resumingHere, overwrite);
              DataLoader trainLoader = new DataLoader(data.train(), config.batchSize(), true, config.seed(), false,
-                     data.trainTransform());
+                     data.trainTransform(), data.trainBatchTransform(), data.workers());
              DataLoader testLoader = new DataLoader(data.test(), config.batchSize(), false, config.seed(), false,
-                     data.testTransform());
+                     data.testTransform(), null, data.workers());
              Optimizer optimizer = config.optimizer().create(config, groups.groups());
              Ema ema = config.emaDecay() > 0 ? new Ema(model, config.emaDecay()) : null;
              StepLog stepLog = folder == null ? null : new StepLog(folder.resolve(RunFolder.STEPS),
