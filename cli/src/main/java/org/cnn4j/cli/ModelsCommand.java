@@ -4,9 +4,9 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.ShapeOnlyBackend;
 import org.cnn4j.models.ModelOptions;
 import org.cnn4j.models.ModelRegistry;
-import org.cnn4j.models.ShapeOnlyBackend;
 import org.cnn4j.nn.Module;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

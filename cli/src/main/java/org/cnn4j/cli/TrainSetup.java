@@ -7,9 +7,9 @@ import java.util.Map;
 
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.ShapeOnlyBackend;
 import org.cnn4j.models.ModelHeads;
 import org.cnn4j.models.ModelRegistry;
-import org.cnn4j.models.ShapeOnlyBackend;
 import org.cnn4j.nn.Init;
 import org.cnn4j.nn.Module;
 import org.cnn4j.nn.StateDictException;
