@@ -3,6 +3,8 @@
 
 Usage: tools/mutation/survivors.py [--markdown] [REPORT_DIR ...]
    (default report dirs: core/target/pit-reports cpu-backend/target/pit-reports, after ./mvnw -P mutation verify)
+A report listed later replaces the earlier reports' results for every class it mutated (e.g. a rerun of a few
+classes with -DtargetClasses=... after new tests).
 
 Prints the score of each report and of both together, then every SURVIVED or NO_COVERAGE mutant with the first
 rule of RULES below that matches it (class, method and PIT's description, as regular expressions). A mutant that
@@ -55,17 +57,11 @@ RULES = [
 ]
 
 
-def survivors(report_dir):
+def mutants(report_dir):
+    """(class, method, line, description, status) of every mutant in one PIT report."""
     tree = ET.parse(os.path.join(report_dir, "mutations.xml"))
-    counts = collections.Counter()
-    alive = []
-    for m in tree.getroot():
-        status = m.get("status")
-        counts[status] += 1
-        if status in ("SURVIVED", "NO_COVERAGE"):
-            alive.append((m.find("mutatedClass").text, m.find("mutatedMethod").text, int(m.find("lineNumber").text),
-                          m.find("description").text, status))
-    return counts, alive
+    return [(m.find("mutatedClass").text, m.find("mutatedMethod").text, int(m.find("lineNumber").text),
+             m.find("description").text, m.get("status")) for m in tree.getroot()]
 
 
 def source_line(cls, line):
@@ -94,19 +90,24 @@ def reason(cls, method, desc, line=0):
 def main(argv):
     markdown = "--markdown" in argv
     dirs = [a for a in argv if not a.startswith("--")] or [os.path.join(ROOT, d) for d in DEFAULT_REPORTS]
-    total = collections.Counter()
-    rows = []
+    merged = {}
     for d in dirs:
-        counts, alive = survivors(d)
-        total.update(counts)
-        detected = sum(v for k, v in counts.items() if k not in ("SURVIVED", "NO_COVERAGE"))
-        print("%s: %d mutants, %d detected (%.1f%%), %s" % (d, sum(counts.values()), detected,
-                                                           100.0 * detected / max(1, sum(counts.values())),
-                                                           dict(counts)))
-        rows += alive
-    n = sum(total.values())
+        found = mutants(d)
+        redone = {m[0] for m in found}
+        for key in [k for k in merged if k in redone]:
+            del merged[key]
+        for m in found:
+            merged.setdefault(m[0], []).append(m)
+        counts = collections.Counter(m[4] for m in found)
+        print("%s: %d mutants, %s" % (d, len(found), dict(counts)))
+    everything = [m for ms in merged.values() for m in ms]
+    total = collections.Counter(m[4] for m in everything)
+    rows = [m[:4] + (m[4],) for m in everything if m[4] in ("SURVIVED", "NO_COVERAGE")]
+    n = len(everything)
     detected = n - total["SURVIVED"] - total["NO_COVERAGE"]
-    print("together: %d mutants, %d detected: mutation score %.1f%%" % (n, detected, 100.0 * detected / max(1, n)))
+    print("together: %d mutants, %d detected (killed %d, timed out %d, other %d): mutation score %.1f%%"
+          % (n, detected, total["KILLED"], total["TIMED_OUT"], detected - total["KILLED"] - total["TIMED_OUT"],
+             100.0 * detected / max(1, n)))
     by_reason = collections.Counter(reason(c, m, d, line) for c, m, line, d, _ in rows)
     for why, k in by_reason.most_common():
         print("%4d  %s" % (k, why))

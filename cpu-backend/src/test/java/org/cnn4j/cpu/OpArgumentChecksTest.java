@@ -13,12 +13,12 @@ import org.cnn4j.backend.UnaryOp;
 import org.cnn4j.ops.Activations;
 import org.cnn4j.ops.Arithmetic;
 import org.cnn4j.ops.Convolution;
-import org.cnn4j.ops.Dropout;
-import org.cnn4j.ops.Linear;
 import org.cnn4j.ops.Losses;
+import org.cnn4j.ops.MatMul;
 import org.cnn4j.ops.Normalization;
 import org.cnn4j.ops.Pooling;
 import org.cnn4j.ops.Reduction;
+import org.cnn4j.ops.Regularization;
 import org.cnn4j.ops.Shapes;
 import org.cnn4j.tensor.MemoryScope;
 import org.cnn4j.tensor.Shape;
@@ -70,9 +70,9 @@ class OpArgumentChecksTest {
 
     @Test
     void inputsOnTwoBackends() {
-        Exception e = assertThrows(IllegalArgumentException.class, () -> Linear.matmul(t(2, 3), elsewhere(3, 4)));
+        Exception e = assertThrows(IllegalArgumentException.class, () -> MatMul.matmul(t(2, 3), elsewhere(3, 4)));
         assertTrue(e.getMessage().contains("different backends (cpu and cpu)"), e.getMessage());
-        fails("linear", () -> Linear.linear(t(2, 3), t(4, 3), elsewhere(4)));
+        fails("linear", () -> MatMul.linear(t(2, 3), t(4, 3), elsewhere(4)));
         fails("conv2d", () -> Convolution.conv2d(t(1, 2, 5, 5), elsewhere(3, 2, 3, 3), null, ConvSpec.of(1, 1)));
         fails("batch_norm", () -> Normalization.batchNorm(t(2, 3), t(3), t(3), t(3), elsewhere(3), false, 0.1f,
                 1e-5f));
@@ -87,18 +87,18 @@ class OpArgumentChecksTest {
         fails("exp", () -> Arithmetic.unary(UnaryOp.EXP, freed(3)));
         fails("sum", () -> Arithmetic.sum(freed(2, 3), new int[] {1}, false));
         fails("cross_entropy", () -> Losses.crossEntropy(freed(2, 3), new int[] {0, 1}));
-        fails("dropout", () -> Dropout.dropout(freed(4), 0.5f, true, 1L));
+        fails("dropout", () -> Regularization.dropout(freed(4), 0.5f, true, 1L));
         fails("max_pool2d", () -> Pooling.pool2d(freed(1, 1, 4, 4), PoolSpec.max(2, 2, 0)));
         fails("adaptive_avg_pool2d", () -> Pooling.adaptiveAvgPool2d(freed(1, 1, 4, 4), 2, 2));
     }
 
     @Test
     void wrongRanksAndShapes() {
-        fails("matmul", () -> Linear.matmul(t(2, 3, 1), t(3, 4)));
-        fails("matmul", () -> Linear.matmul(t(2, 3), t(3)));
-        fails("linear", () -> Linear.linear(t(2, 3, 1), t(4, 3), null));
-        fails("linear", () -> Linear.linear(t(2, 3), t(4, 3, 1), null));
-        fails("linear", () -> Linear.linear(t(2, 3), t(4, 3), t(3)));
+        fails("matmul", () -> MatMul.matmul(t(2, 3, 1), t(3, 4)));
+        fails("matmul", () -> MatMul.matmul(t(2, 3), t(3)));
+        fails("linear", () -> MatMul.linear(t(2, 3, 1), t(4, 3), null));
+        fails("linear", () -> MatMul.linear(t(2, 3), t(4, 3, 1), null));
+        fails("linear", () -> MatMul.linear(t(2, 3), t(4, 3), t(3)));
         fails("nll_loss", () -> Losses.nllLoss(t(2, 3, 1), new int[] {0, 1}, Reduction.MEAN, 0f));
         fails("batch_norm", () -> Normalization.batchNorm(t(2, 3), t(4), t(3), t(3), t(3), false, 0.1f, 1e-5f));
         fails("batch_norm", () -> Normalization.batchNorm(t(2, 3), t(3), t(4), t(3), t(3), false, 0.1f, 1e-5f));

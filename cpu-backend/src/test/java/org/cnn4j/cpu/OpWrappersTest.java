@@ -8,8 +8,8 @@ import org.cnn4j.backend.ScalarOp;
 import org.cnn4j.backend.UnaryOp;
 import org.cnn4j.ops.Activations;
 import org.cnn4j.ops.Arithmetic;
-import org.cnn4j.ops.Dropout;
 import org.cnn4j.ops.Pooling;
+import org.cnn4j.ops.Regularization;
 import org.cnn4j.tensor.MemoryScope;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
@@ -55,9 +55,9 @@ class OpWrappersTest {
             assertThrows(IllegalArgumentException.class, () -> Activations.softmax(t(new float[] {1f})));
             assertThrows(IllegalArgumentException.class, () -> Activations.logSoftmax(t(new float[0], 0, 3)));
             Tensor x = t(new float[] {1f, 2f}, 2);
-            assertThrows(IllegalArgumentException.class, () -> Dropout.dropout(x, 1f, true, 1L));
-            assertThrows(IllegalArgumentException.class, () -> Dropout.dropout(x, -0.01f, true, 1L));
-            assertArrayEquals(x.toFloatArray(), Dropout.dropout(x, 0f, true, 1L).toFloatArray());
+            assertThrows(IllegalArgumentException.class, () -> Regularization.dropout(x, 1f, true, 1L));
+            assertThrows(IllegalArgumentException.class, () -> Regularization.dropout(x, -0.01f, true, 1L));
+            assertArrayEquals(x.toFloatArray(), Regularization.dropout(x, 0f, true, 1L).toFloatArray());
         }
     }
 }
