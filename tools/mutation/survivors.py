@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Lists the mutants that PIT's mutation profile left alive, each with the reason it is accepted.
 
-Usage: tools/mutation/survivors.py [--markdown] [REPORT_DIR ...]
-   (default report dirs: core/target/pit-reports cpu-backend/target/pit-reports, after ./mvnw -P mutation verify)
-A report listed later replaces the earlier reports' results for every class it mutated (e.g. a rerun of a few
-classes with -DtargetClasses=... after new tests).
+Usage: tools/mutation/survivors.py [--markdown] [RUN ...]
+   RUN: report directories of one PIT run, comma-separated (default, after ./mvnw -P mutation verify:
+   core/target/pit-reports,cpu-backend/target/pit-reports). A later RUN replaces the earlier runs' results in
+   every package it mutated (e.g. a rerun of the core packages after new tests).
 
 Prints the score of each report and of both together, then every SURVIVED or NO_COVERAGE mutant with the first
 rule of RULES below that matches it (class, method and PIT's description, as regular expressions). A mutant that
@@ -89,18 +89,17 @@ def reason(cls, method, desc, line=0):
 
 def main(argv):
     markdown = "--markdown" in argv
-    dirs = [a for a in argv if not a.startswith("--")] or [os.path.join(ROOT, d) for d in DEFAULT_REPORTS]
-    merged = {}
-    for d in dirs:
-        found = mutants(d)
-        redone = {m[0] for m in found}
-        for key in [k for k in merged if k in redone]:
-            del merged[key]
-        for m in found:
-            merged.setdefault(m[0], []).append(m)
-        counts = collections.Counter(m[4] for m in found)
-        print("%s: %d mutants, %s" % (d, len(found), dict(counts)))
-    everything = [m for ms in merged.values() for m in ms]
+    dirs = [a for a in argv if not a.startswith("--")] or [",".join(os.path.join(ROOT, d) for d in DEFAULT_REPORTS)]
+    merged = []
+    for run in dirs:
+        found = []
+        for d in run.split(","):
+            ms = mutants(d)
+            print("%s: %d mutants, %s" % (d, len(ms), dict(collections.Counter(m[4] for m in ms))))
+            found += ms
+        redone = {m[0].rsplit(".", 1)[0] for m in found}
+        merged = [m for m in merged if m[0].rsplit(".", 1)[0] not in redone] + found
+    everything = merged
     total = collections.Counter(m[4] for m in everything)
     rows = [m[:4] + (m[4],) for m in everything if m[4] in ("SURVIVED", "NO_COVERAGE")]
     n = len(everything)

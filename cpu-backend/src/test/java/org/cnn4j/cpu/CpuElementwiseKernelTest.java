@@ -21,6 +21,9 @@ class CpuElementwiseKernelTest {
         {{4, 9}, {4, 1}, {1, 9}},
         {{300, 257}, {300, 257}, {257}},
         {{3}, {1}, {3}},
+        {{70000}, {70000}, {70000}},  // rank 1, long enough to be split among threads: contiguous,
+        {{70000}, {70000}, {1}},      // scalar on the right,
+        {{70000}, {1}, {70000}},      // and scalar on the left (strided run)
     };
 
     @Test

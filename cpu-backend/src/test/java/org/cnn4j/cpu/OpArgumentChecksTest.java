@@ -105,4 +105,17 @@ class OpArgumentChecksTest {
         fails("batch_norm", () -> Normalization.batchNorm(t(2, 3), t(3), t(3), t(4), t(3), false, 0.1f, 1e-5f));
         fails("batch_norm", () -> Normalization.batchNorm(t(2, 3), t(3), t(3), t(3), t(4), false, 0.1f, 1e-5f));
     }
+
+    /** The kernel checks labels itself too (core's Losses does first): the backend can be called directly. */
+    @Test
+    void nllKernelRejectsLabelsOutsideTheClasses() {
+        float[] logp = {-1f, -2f, -3f};
+        float[] losses = new float[1];
+        CpuLoss.nllForward(logp, 1, 3, new float[] {0f}, 0f, losses);
+        assertTrue(losses[0] == 1f, "label 0 is a class");
+        for (float bad : new float[] {-1f, 3f, 0.5f}) {
+            assertThrows(IllegalArgumentException.class, () -> CpuLoss.nllForward(logp, 1, 3, new float[] {bad}, 0f,
+                    losses), "label " + bad);
+        }
+    }
 }
