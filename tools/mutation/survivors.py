@@ -85,6 +85,13 @@ RULES = [
     (r"org\.cnn4j\.cpu\.Im2col", r"isIdentity", r"negated conditional",
      "speed only: p == h already implies a 1x1 kernel, so the shortcut is only switched off where im2col gives "
      "the same matrix"),
+    (r"org\.cnn4j\.optim\.(LinearWarmup|OneCycleLR)", r"^lr$", r"boundary",
+     "equivalent: the schedule is continuous where its two phases meet, so either phase gives that step's rate"),
+    (r"org\.cnn4j\.optim\.MultiStepLR", r"<init>", r"Arrays::sort",
+     "equivalent: lr() counts every milestone reached, in any order"),
+    (r"org\.cnn4j\.optim\.ReduceLROnPlateau", r"", r"",
+     "gap, for the class's owner: ReduceLROnPlateau (new in main during this work) is tested only by "
+     "PlateauGoldenTest's one sequence; its threshold modes and option checks are not"),
     (r"org\.cnn4j\.cpu\.Erf", r"series", r"",
      "equivalent to float precision: the series' stopping rule; terms below 1e-17 of the sum change nothing"),
     (r"org\.cnn4j\.cpu\.Erf", r"erfc?$", r"boundary",

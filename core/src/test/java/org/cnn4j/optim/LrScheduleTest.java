@@ -71,6 +71,7 @@ class LrScheduleTest {
     void argumentsAtTheLimitsAreAccepted() {
         assertEquals(0.5, LrSchedule.constant(0.5).lr(3));
         assertEquals(0.04, new OneCycleLR(1.0, 2, 0.9, 25, 1e4).lr(0), 1e-12); // warm-up ends at step 0.8
+        assertEquals(1.0 / 25 / 1e4, new OneCycleLR(1.0, 1).lr(0), 1e-15); // one step: annealing only
         assertEquals(1.0, new StepLR(1.0, 1).lr(0));
         assertEquals(1.0, new CosineAnnealingLR(1.0, 1).lr(0));
         assertEquals(1.0, new LinearWarmup(LrSchedule.constant(1), 1, 1.0).lr(0));
@@ -79,6 +80,8 @@ class LrScheduleTest {
     @Test
     void badArgumentsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new OneCycleLR(1.0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new OneCycleLR(1.0, 10, 0, 25, 1e4));
+        assertThrows(IllegalArgumentException.class, () -> new OneCycleLR(1.0, 10, 1, 25, 1e4));
         assertThrows(IllegalArgumentException.class, () -> new LinearWarmup(LrSchedule.constant(1), 5, 0));
         assertThrows(IllegalArgumentException.class, () -> new OneCycleLR(0.1, 20).lr(20));
         assertThrows(IllegalArgumentException.class, () -> new StepLR(0.1, 0));
