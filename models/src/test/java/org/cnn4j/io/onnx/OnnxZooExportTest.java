@@ -1,5 +1,6 @@
 package org.cnn4j.io.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,7 +64,9 @@ class OnnxZooExportTest {
         try (Backends.Use use = Backends.use(CPU);
              Module model = ModelRegistry.create(name, ModelOptions.DEFAULTS)) {
             randomiseBatchNorm(model, new Random(7));
-            Path file = dir.resolve(name + ".onnx");
+            // -Dcnn4j.onnx.keepDir=DIR keeps the files for tools/onnx/check.py
+            String keep = System.getProperty("cnn4j.onnx.keepDir");
+            Path file = (keep == null ? dir : Path.of(keep)).resolve(name + ".onnx");
             Onnx.export(model, Shape.of(shape), file);
 
             float[] input = new float[Math.toIntExact(Shape.of(shape).numel())];
@@ -87,6 +90,26 @@ class OnnxZooExportTest {
             float[] first = java.util.Arrays.copyOf(input, input.length / shape[0]);
             float[] single = OrtRunner.run(file, first, one);
             assertEquals(expected.length / shape[0], single.length);
+
+            // export then import is the identity: same outputs, same tensors under the same names
+            try (OnnxModel imported = OnnxModel.load(file, CPU)) {
+                imported.eval();
+                float[] again;
+                try (MemoryScope scope = MemoryScope.open(); NoGrad ng = NoGrad.enter();
+                     Tensor x = Tensor.of(CPU, input, Shape.of(shape))) {
+                    again = imported.call(x).toFloatArray();
+                }
+                double back = OrtRunner.relativeError(again, expected);
+                assertTrue(back < 1e-5, name + ": imported vs original relative error " + back);
+                for (var e : imported.stateDict().entrySet()) {
+                    Tensor original = model.stateDict().get(e.getKey());
+                    if (original != null) {
+                        assertArrayEquals(original.toFloatArray(), e.getValue().toFloatArray(), e.getKey());
+                    }
+                }
+                assertTrue(imported.stateDict().keySet().containsAll(model.namedParameters().keySet()),
+                        name + ": parameter names kept");
+            }
         }
     }
 

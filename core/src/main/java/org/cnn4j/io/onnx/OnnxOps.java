@@ -1,0 +1,445 @@
+package org.cnn4j.io.onnx;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import org.cnn4j.backend.Backend;
+import org.cnn4j.ops.Activations;
+import org.cnn4j.ops.Arithmetic;
+import org.cnn4j.ops.Linear;
+import org.cnn4j.ops.Shapes;
+import org.cnn4j.tensor.Shape;
+import org.cnn4j.tensor.Tensor;
+
+/**
+ * The ONNX operators import runs, each on cnn4j's ops (so gradients flow and either backend runs them). Values are
+ * float {@link Tensor}s or host-side {@link Ints}. Convolution, pooling, normalization and padding are in
+ * {@link OnnxSpatialOps}.
+ */
+final class OnnxOps {
+    static final Set<String> SUPPORTED = Set.of("Conv", "BatchNormalization", "Relu", "LeakyRelu", "Clip",
+            "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Softmax", "LogSoftmax", "Add", "Sub", "Mul", "Div",
+            "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Gemm", "MatMul", "Flatten", "Reshape",
+            "Concat", "Pad", "Squeeze", "Unsqueeze", "ReduceMean", "Dropout", "Identity", "Constant", "Shape",
+            "Gather", "Cast", "Sqrt", "Exp", "Log", "Neg", "Abs", "ConstantOfShape");
+
+    /** What an op needs besides its inputs. */
+    record Context(long opset, boolean training, Backend backend) {
+    }
+
+    private OnnxOps() {
+    }
+
+    static Object run(OnnxDefs.Node n, List<Object> in, Context c) {
+        return switch (n.opType()) {
+            case "Conv" -> OnnxSpatialOps.conv(n, in, c);
+            case "BatchNormalization" -> OnnxSpatialOps.batchNorm(n, in, c);
+            case "MaxPool", "AveragePool" -> OnnxSpatialOps.pool(n, in);
+            case "GlobalAveragePool" -> OnnxSpatialOps.globalPool(n, in, false);
+            case "GlobalMaxPool" -> OnnxSpatialOps.globalPool(n, in, true);
+            case "Pad" -> OnnxSpatialOps.pad(n, in, c);
+            case "Relu" -> Activations.relu(f(n, in, 0, c));
+            case "LeakyRelu" -> Activations.leakyRelu(f(n, in, 0, c), attrFloat(n, "alpha", 0.01f));
+            case "Sigmoid" -> Activations.sigmoid(f(n, in, 0, c));
+            case "Tanh" -> Activations.tanh(f(n, in, 0, c));
+            case "Sqrt" -> Arithmetic.sqrt(f(n, in, 0, c));
+            case "Exp" -> Arithmetic.exp(f(n, in, 0, c));
+            case "Log" -> Arithmetic.log(f(n, in, 0, c));
+            case "Neg" -> Arithmetic.neg(f(n, in, 0, c));
+            case "Abs" -> Arithmetic.abs(f(n, in, 0, c));
+            case "Clip" -> clip(n, in, c);
+            case "HardSigmoid" -> hardSigmoid(f(n, in, 0, c), attrFloat(n, "alpha", 0.2f), attrFloat(n, "beta", 0.5f));
+            case "HardSwish" -> {
+                Tensor x = f(n, in, 0, c);
+                yield Arithmetic.mul(x, hardSigmoid(x, 1f / 6, 0.5f));
+            }
+            case "Softmax", "LogSoftmax" -> softmax(n, f(n, in, 0, c), c);
+            case "Add", "Sub", "Mul", "Div" -> binary(n, in, c);
+            case "Gemm" -> gemm(n, in, c);
+            case "MatMul" -> matmul(f(n, in, 0, c), f(n, in, 1, c));
+            case "Flatten" -> flatten(n, f(n, in, 0, c));
+            case "Reshape" -> reshape(n, in.get(0), ints(n, in, 1));
+            case "Concat" -> concat(n, in, c);
+            case "Squeeze", "Unsqueeze" -> squeeze(n, in, c);
+            case "ReduceMean" -> reduceMean(n, in, c);
+            case "Dropout", "Identity" -> in.get(0);
+            case "Constant" -> constant(n, c);
+            case "Shape" -> shape(n, in.get(0));
+            case "Gather" -> gather(n, in);
+            case "Cast" -> cast(n, in.get(0), c);
+            case "ConstantOfShape" -> constantOfShape(n, ints(n, in, 0), c);
+            default -> throw new OnnxFormatException("node '" + n.label() + "': operator " + n.opType()
+                    + " is not supported");
+        };
+    }
+
+    // ---- value access ----
+
+    static OnnxFormatException fail(OnnxDefs.Node n, String what) {
+        return new OnnxFormatException("node '" + n.label() + "' (" + n.opType() + "): " + what);
+    }
+
+    /** Input {@code i} as a float tensor (host integers become a constant tensor). */
+    static Tensor f(OnnxDefs.Node n, List<Object> in, int i, Context c) {
+        Object v = i < in.size() ? in.get(i) : null;
+        if (v == null) {
+            throw fail(n, "input " + i + " is missing");
+        }
+        if (v instanceof Ints ints) {
+            float[] data = new float[ints.data().length];
+            for (int k = 0; k < data.length; k++) {
+                data[k] = ints.data()[k];
+            }
+            return Tensor.of(c.backend(), data, shapeOf(ints.dims()));
+        }
+        return (Tensor) v;
+    }
+
+    static Ints ints(OnnxDefs.Node n, List<Object> in, int i) {
+        Object v = i < in.size() ? in.get(i) : null;
+        if (v instanceof Ints ints) {
+            return ints;
+        }
+        throw fail(n, "input " + i + " must be a constant integer tensor (shape, axes or indices), got "
+                + (v == null ? "nothing" : "a float tensor"));
+    }
+
+    static Shape shapeOf(long[] dims) {
+        return Shape.of(Arrays.stream(dims).mapToInt(Math::toIntExact).toArray());
+    }
+
+    static Tensor constantTensor(Context c, OnnxDefs.TensorDef t) {
+        return Tensor.of(c.backend(), t.floats(), shapeOf(t.dims()));
+    }
+
+    static OnnxDefs.Attribute attr(OnnxDefs.Node n, String name) {
+        return n.attributes().get(name);
+    }
+
+    static long attrInt(OnnxDefs.Node n, String name, long def) {
+        OnnxDefs.Attribute a = attr(n, name);
+        return a == null ? def : a.i();
+    }
+
+    static float attrFloat(OnnxDefs.Node n, String name, float def) {
+        OnnxDefs.Attribute a = attr(n, name);
+        return a == null ? def : a.f();
+    }
+
+    static long[] attrInts(OnnxDefs.Node n, String name, long[] def) {
+        OnnxDefs.Attribute a = attr(n, name);
+        return a == null ? def : a.ints();
+    }
+
+    static String attrString(OnnxDefs.Node n, String name, String def) {
+        OnnxDefs.Attribute a = attr(n, name);
+        return a == null || a.s() == null ? def : new String(a.s(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static int axis(OnnxDefs.Node n, long axis, int rank) {
+        long a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a >= rank) {
+            throw fail(n, "axis " + axis + " is out of range for rank " + rank);
+        }
+        return (int) a;
+    }
+
+    // ---- elementwise ----
+
+    private static Tensor clip(OnnxDefs.Node n, List<Object> in, Context c) {
+        Tensor x = f(n, in, 0, c);
+        Float lo, hi;
+        if (c.opset() < 11) {
+            lo = attr(n, "min") == null ? null : attrFloat(n, "min", 0);
+            hi = attr(n, "max") == null ? null : attrFloat(n, "max", 0);
+        } else {
+            lo = in.size() > 1 && in.get(1) != null ? f(n, in, 1, c).item() : null;
+            hi = in.size() > 2 && in.get(2) != null ? f(n, in, 2, c).item() : null;
+        }
+        return clip(x, lo, hi);
+    }
+
+    /** min(max(x, lo), hi) from ReLUs, so the gradient is PyTorch's (1 inside, 0 outside). */
+    static Tensor clip(Tensor x, Float lo, Float hi) {
+        Tensor y = x;
+        if (lo != null) {
+            y = Arithmetic.add(Activations.relu(Arithmetic.add(y, -lo)), lo);
+        }
+        if (hi != null) {
+            y = Arithmetic.add(Arithmetic.neg(Activations.relu(Arithmetic.add(Arithmetic.neg(y), hi))), hi);
+        }
+        return y;
+    }
+
+    private static Tensor hardSigmoid(Tensor x, float alpha, float beta) {
+        return clip(Arithmetic.add(Arithmetic.mul(x, alpha), beta), 0f, 1f);
+    }
+
+    private static Tensor softmax(OnnxDefs.Node n, Tensor x, Context c) {
+        boolean log = n.opType().equals("LogSoftmax");
+        int axis = axis(n, attrInt(n, "axis", c.opset() >= 13 ? -1 : 1), x.rank());
+        if (axis == x.rank() - 1) {
+            return log ? Activations.logSoftmax(x) : Activations.softmax(x);
+        }
+        if (c.opset() >= 13) {
+            throw fail(n, "softmax over axis " + axis + " of " + x.shape() + "; cnn4j supports the last axis");
+        }
+        // before opset 13 the input is seen as 2-D [prod(:axis), prod(axis:)]
+        Tensor flat = Shapes.reshape(x, (int) x.shape().size(0, axis), (int) x.shape().size(axis, x.rank()));
+        Tensor y = log ? Activations.logSoftmax(flat) : Activations.softmax(flat);
+        return Shapes.reshape(y, x.shape().dims());
+    }
+
+    private static Object binary(OnnxDefs.Node n, List<Object> in, Context c) {
+        if (in.get(0) instanceof Ints a && in.get(1) instanceof Ints b) {
+            return intBinary(n, a, b);
+        }
+        Tensor a = f(n, in, 0, c), b = f(n, in, 1, c);
+        return switch (n.opType()) {
+            case "Add" -> Arithmetic.add(a, b);
+            case "Sub" -> Arithmetic.sub(a, b);
+            case "Mul" -> Arithmetic.mul(a, b);
+            default -> Arithmetic.div(a, b);
+        };
+    }
+
+    private static Ints intBinary(OnnxDefs.Node n, Ints a, Ints b) {
+        boolean aScalar = a.data().length == 1, bScalar = b.data().length == 1;
+        if (!aScalar && !bScalar && a.data().length != b.data().length) {
+            throw fail(n, "integer operands " + a + " and " + b + " differ in size");
+        }
+        Ints shape = a.data().length >= b.data().length ? a : b;
+        long[] out = new long[shape.data().length];
+        for (int i = 0; i < out.length; i++) {
+            long x = a.data()[aScalar ? 0 : i], y = b.data()[bScalar ? 0 : i];
+            out[i] = switch (n.opType()) {
+                case "Add" -> x + y;
+                case "Sub" -> x - y;
+                case "Mul" -> x * y;
+                default -> {
+                    if (y == 0) {
+                        throw fail(n, "integer division by zero");
+                    }
+                    yield Math.floorDiv(x, y);
+                }
+            };
+        }
+        return new Ints(shape.dims(), out);
+    }
+
+    // ---- matrix products ----
+
+    private static Tensor gemm(OnnxDefs.Node n, List<Object> in, Context c) {
+        if (attrInt(n, "transA", 0) != 0) {
+            throw fail(n, "transA=1 is not supported");
+        }
+        Tensor a = f(n, in, 0, c), b = f(n, in, 1, c);
+        Tensor y = attrInt(n, "transB", 0) != 0 ? Linear.linear(a, b, null) : Linear.matmul(a, b);
+        float alpha = attrFloat(n, "alpha", 1f), beta = attrFloat(n, "beta", 1f);
+        if (alpha != 1f) {
+            y = Arithmetic.mul(y, alpha);
+        }
+        if (in.size() > 2 && in.get(2) != null) {
+            Tensor bias = f(n, in, 2, c);
+            y = Arithmetic.add(y, beta == 1f ? bias : Arithmetic.mul(bias, beta));
+        }
+        return y;
+    }
+
+    /** [..., K] x [K, M]: the leading axes are folded into rows. */
+    private static Tensor matmul(Tensor a, Tensor b) {
+        if (a.rank() == 2) {
+            return Linear.matmul(a, b);
+        }
+        int k = a.dim(a.rank() - 1);
+        Tensor y = Linear.matmul(Shapes.reshape(a, (int) (a.numel() / k), k), b);
+        int[] dims = a.shape().dims();
+        dims[dims.length - 1] = b.dim(1);
+        return Shapes.reshape(y, dims);
+    }
+
+    // ---- shapes ----
+
+    private static Tensor flatten(OnnxDefs.Node n, Tensor x) {
+        long axis = attrInt(n, "axis", 1);
+        int a = axis == x.rank() ? x.rank() : axis(n, axis, x.rank());
+        return Shapes.reshape(x, (int) x.shape().size(0, a), (int) x.shape().size(a, x.rank()));
+    }
+
+    private static Object reshape(OnnxDefs.Node n, Object x, Ints shape) {
+        long[] in = x instanceof Ints i ? i.dims() : Arrays.stream(((Tensor) x).shape().dims()).asLongStream()
+                .toArray();
+        long numel = Arrays.stream(in).reduce(1, (p, q) -> p * q);
+        long[] target = shape.data().clone();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < target.length; i++) {
+            if (target[i] == 0 && attrInt(n, "allowzero", 0) == 0) {
+                if (i >= in.length) {
+                    throw fail(n, "shape " + Arrays.toString(shape.data()) + " copies axis " + i + " of a rank-"
+                            + in.length + " input");
+                }
+                target[i] = in[i];
+            }
+            if (target[i] == -1) {
+                if (infer >= 0) {
+                    throw fail(n, "shape " + Arrays.toString(shape.data()) + " has two -1 entries");
+                }
+                infer = i;
+            } else {
+                known *= target[i];
+            }
+        }
+        if (infer >= 0 && known > 0) {
+            target[infer] = numel / known;
+        }
+        if (Arrays.stream(target).reduce(1, (p, q) -> p * q) != numel) {
+            throw fail(n, "cannot reshape " + Arrays.toString(in) + " to " + Arrays.toString(shape.data()));
+        }
+        if (x instanceof Ints i) {
+            return new Ints(target, i.data());
+        }
+        return Shapes.reshape((Tensor) x, Arrays.stream(target).mapToInt(Math::toIntExact).toArray());
+    }
+
+    private static Object concat(OnnxDefs.Node n, List<Object> in, Context c) {
+        if (in.stream().allMatch(v -> v instanceof Ints)) {
+            List<Long> out = new ArrayList<>();
+            for (Object v : in) {
+                for (long d : ((Ints) v).data()) {
+                    out.add(d);
+                }
+            }
+            return Ints.vector(out.stream().mapToLong(Long::longValue).toArray());
+        }
+        Tensor[] parts = new Tensor[in.size()];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = f(n, in, i, c);
+        }
+        return Shapes.concat(axis(n, attrInt(n, "axis", 0), parts[0].rank()), parts);
+    }
+
+    private static Object squeeze(OnnxDefs.Node n, List<Object> in, Context c) {
+        Object x = in.get(0);
+        long[] dims = x instanceof Ints i ? i.dims() : Arrays.stream(((Tensor) x).shape().dims()).asLongStream()
+                .toArray();
+        long[] axes = c.opset() >= 13 ? (in.size() > 1 && in.get(1) != null ? ints(n, in, 1).data() : null)
+                : attrInts(n, "axes", null);
+        boolean squeeze = n.opType().equals("Squeeze");
+        List<Long> out = new ArrayList<>();
+        if (squeeze) {
+            int rank = dims.length;
+            for (int i = 0; i < rank; i++) {
+                boolean listed = axes == null ? dims[i] == 1 : contains(n, axes, i, rank);
+                if (listed && dims[i] != 1) {
+                    throw fail(n, "cannot squeeze axis " + i + " of size " + dims[i]);
+                }
+                if (!listed) {
+                    out.add(dims[i]);
+                }
+            }
+        } else {
+            if (axes == null) {
+                throw fail(n, "Unsqueeze needs axes");
+            }
+            int rank = dims.length + axes.length;
+            for (int i = 0, j = 0; i < rank; i++) {
+                out.add(contains(n, axes, i, rank) ? 1L : dims[j++]);
+            }
+        }
+        long[] shape = out.stream().mapToLong(Long::longValue).toArray();
+        if (x instanceof Ints i) {
+            return new Ints(shape, i.data());
+        }
+        return Shapes.reshape((Tensor) x, Arrays.stream(shape).mapToInt(Math::toIntExact).toArray());
+    }
+
+    private static boolean contains(OnnxDefs.Node n, long[] axes, int i, int rank) {
+        for (long a : axes) {
+            if (axis(n, a, rank) == i) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Tensor reduceMean(OnnxDefs.Node n, List<Object> in, Context c) {
+        Tensor x = f(n, in, 0, c);
+        long[] axes = c.opset() >= 18 ? (in.size() > 1 && in.get(1) != null ? ints(n, in, 1).data() : null)
+                : attrInts(n, "axes", null);
+        int[] a = axes == null ? java.util.stream.IntStream.range(0, x.rank()).toArray()
+                : Arrays.stream(axes).mapToInt(v -> axis(n, v, x.rank())).toArray();
+        return Arithmetic.mean(x, a, attrInt(n, "keepdims", 1) != 0);
+    }
+
+    // ---- constants and shape arithmetic ----
+
+    private static Object constant(OnnxDefs.Node n, Context c) {
+        OnnxDefs.Attribute v = attr(n, "value");
+        if (v != null && v.t() != null) {
+            return v.t().isFloat() ? constantTensor(c, v.t()) : new Ints(v.t().dims(), v.t().longs());
+        }
+        if (attr(n, "value_float") != null) {
+            return Tensor.of(c.backend(), new float[] {attrFloat(n, "value_float", 0)}, Shape.scalar());
+        }
+        if (attr(n, "value_int") != null) {
+            return Ints.scalar(attrInt(n, "value_int", 0));
+        }
+        if (attr(n, "value_ints") != null) {
+            return Ints.vector(attrInts(n, "value_ints", new long[0]));
+        }
+        throw fail(n, "Constant without a tensor, float, int or ints value");
+    }
+
+    private static Ints shape(OnnxDefs.Node n, Object x) {
+        long[] dims = x instanceof Ints i ? i.dims() : Arrays.stream(((Tensor) x).shape().dims()).asLongStream()
+                .toArray();
+        int rank = dims.length;
+        long start = attrInt(n, "start", 0), end = attrInt(n, "end", rank);
+        int s = (int) Math.max(0, Math.min(rank, start < 0 ? start + rank : start));
+        int e = (int) Math.max(0, Math.min(rank, end < 0 ? end + rank : end));
+        return Ints.vector(Arrays.copyOfRange(dims, s, Math.max(s, e)));
+    }
+
+    private static Ints gather(OnnxDefs.Node n, List<Object> in) {
+        Ints data = ints(n, in, 0), idx = ints(n, in, 1);
+        if (data.dims().length != 1 || attrInt(n, "axis", 0) != 0) {
+            throw fail(n, "Gather is supported on 1-D integer tensors (shape arithmetic) only");
+        }
+        long[] out = new long[idx.data().length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = data.data()[axis(n, idx.data()[i], data.data().length)];
+        }
+        return new Ints(idx.dims(), out);
+    }
+
+    private static Object cast(OnnxDefs.Node n, Object x, Context c) {
+        long to = attrInt(n, "to", 1);
+        boolean toFloat = to == OnnxProtos.DTYPE_FLOAT || to == OnnxProtos.DTYPE_DOUBLE;
+        if (toFloat) {
+            return f(n, List.of(x), 0, c);
+        }
+        if (to == OnnxProtos.DTYPE_INT64 || to == OnnxProtos.DTYPE_INT32) {
+            if (x instanceof Ints) {
+                return x;
+            }
+            Tensor t = (Tensor) x;
+            float[] v = t.toFloatArray();
+            long[] out = new long[v.length];
+            for (int i = 0; i < v.length; i++) {
+                out[i] = (long) v[i];
+            }
+            return new Ints(Arrays.stream(t.shape().dims()).asLongStream().toArray(), out);
+        }
+        throw fail(n, "Cast to data type " + to + " is not supported");
+    }
+
+    private static Tensor constantOfShape(OnnxDefs.Node n, Ints shape, Context c) {
+        OnnxDefs.Attribute v = attr(n, "value");
+        float value = v == null || v.t() == null ? 0f
+                : v.t().isFloat() ? v.t().floats()[0] : (float) v.t().longs()[0];
+        return Tensor.full(c.backend(), shapeOf(shape.data()), value);
+    }
+}
