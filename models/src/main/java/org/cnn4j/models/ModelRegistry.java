@@ -68,9 +68,12 @@ public final class ModelRegistry {
         return e;
     }
 
-    /** Builds model {@code name} with parameters on the current backend ({@link org.cnn4j.backend.Backends}). */
+    /**
+     * Builds model {@code name} with parameters on the current backend ({@link org.cnn4j.backend.Backends}); a path
+     * ending in {@code .onnx} loads that graph ({@link OnnxModels}).
+     */
     public static Module create(String name, ModelOptions options) {
-        return entry(name).factory().apply(options);
+        return OnnxModels.isOnnx(name) ? OnnxModels.load(name) : entry(name).factory().apply(options);
     }
 
     public static Module create(String name) {

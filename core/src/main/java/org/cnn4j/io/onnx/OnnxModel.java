@@ -57,6 +57,15 @@ public final class OnnxModel extends OnnxParameters.Holder {
         return build(model, path.toString(), backend);
     }
 
+    /** The declared shape of the graph's (non-initializer) input; -1 for symbolic axes. */
+    public static long[] declaredInputShape(Path path) throws IOException {
+        OnnxDefs.Graph g = OnnxReader.read(path).graph();
+        Set<String> initNames = new HashSet<>();
+        g.initializers().forEach(t -> initNames.add(t.name()));
+        return g.inputs().stream().filter(v -> !initNames.contains(v.name())).findFirst()
+                .map(OnnxDefs.ValueInfo::dims).orElse(new long[0]);
+    }
+
     static OnnxModel build(OnnxDefs.Model model, String source, Backend backend) {
         OnnxDefs.Graph g = model.graph();
         if (model.opset() < Onnx.MIN_OPSET || model.opset() > Onnx.MAX_OPSET) {
