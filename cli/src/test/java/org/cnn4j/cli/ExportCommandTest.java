@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -67,6 +70,21 @@ class ExportCommandTest {
         r = ModelCommandsTestSupport.run(new SummaryCommand(), "--model", onnx.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("61,706 parameters"), r.out());
+
+        // fine-tuning the imported graph with the normal trainer
+        Path run = dir.resolve("run");
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Cnn.run("train", "--model", onnx.toString(), "--limit-train", "128", "--limit-test",
+                    "64", "--batch-size", "32", "--backend", "cpu", "--seed", "7", "--epochs", "1", "--out",
+                    run.toString()));
+        } finally {
+            System.setOut(old);
+        }
+        try (MemoryScope scope = MemoryScope.open()) {
+            assertTrue(Safetensors.load(run.resolve("last.safetensors"), cpu()).containsKey("features.0.weight"));
+        }
     }
 
     @Test
