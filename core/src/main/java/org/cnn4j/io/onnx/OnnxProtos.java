@@ -1,13 +1,11 @@
 package org.cnn4j.io.onnx;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 
 import com.google.protobuf.CodedOutputStream;
+import org.cnn4j.io.ProtoMessages;
 
 /**
  * Field numbers of {@code src/main/proto/onnx.proto} (those of ONNX's own onnx.proto; a test checks them against
@@ -86,21 +84,8 @@ final class OnnxProtos {
     private OnnxProtos() {
     }
 
-    @FunctionalInterface
-    interface Body {
-        void write(CodedOutputStream out) throws IOException;
-    }
-
-    static byte[] encode(Body body) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-            body.write(out);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
-        }
+    static byte[] encode(ProtoMessages.Body body) {
+        return ProtoMessages.encode(body);
     }
 
     static byte[] floatTensor(String name, long[] dims, float[] data) {
