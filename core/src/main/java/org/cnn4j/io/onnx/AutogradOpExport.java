@@ -17,6 +17,9 @@ final class AutogradOpExport {
 
     /** The output name, or null when {@code op} has no form here. */
     static String export(ExportGraph g, String op, String hint, List<String> in, List<Shape> inShapes, Shape out) {
+        if (in.size() == 1 && (op.equals("add") || op.equals("sub") || op.equals("mul") || op.equals("div"))) {
+            return null; // arithmetic with a Java float: the scalar is not recorded in the graph
+        }
         return switch (op) {
             case "add" -> g.node("Add", hint, in);
             case "sub" -> g.node("Sub", hint, in);

@@ -2,6 +2,7 @@ package org.cnn4j.io.onnx;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** The parts of a parsed ONNX model that import uses (see {@link OnnxReader}). */
 final class OnnxDefs {
@@ -26,10 +27,18 @@ final class OnnxDefs {
     record Attribute(String name, int type, float f, long i, byte[] s, TensorDef t, float[] floats, long[] ints) {
     }
 
-    /** A tensor's values: float data in {@code floats}, or integer data in {@code longs}. */
-    record TensorDef(String name, long[] dims, int dataType, float[] floats, long[] longs) {
+    /**
+     * A tensor's values: float data from {@code floatData}, or integer data in {@code longs}. Float data is decoded
+     * when asked for (from the file's bytes, already checked against the shape), so loading a model holds one
+     * tensor's float copy at a time rather than all of them.
+     */
+    record TensorDef(String name, long[] dims, int dataType, Supplier<float[]> floatData, long[] longs) {
         boolean isFloat() {
-            return floats != null;
+            return floatData != null;
+        }
+
+        float[] floats() {
+            return floatData.get();
         }
     }
 

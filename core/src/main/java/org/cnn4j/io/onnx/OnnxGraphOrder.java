@@ -15,12 +15,15 @@ final class OnnxGraphOrder {
         Set<String> outputs = new HashSet<>();
         for (OnnxDefs.Node n : nodes) {
             for (String o : n.outputs()) {
+                if (o.isEmpty()) {
+                    continue; // an optional output left out
+                }
                 if (!outputs.add(o) || available.contains(o)) {
                     throw new OnnxFormatException(source + ": value '" + o + "' is produced twice (node '"
                             + n.label() + "')");
                 }
             }
-            if (n.outputs().isEmpty()) {
+            if (n.outputs().isEmpty() || n.outputs().get(0).isEmpty()) {
                 throw new OnnxFormatException(source + ": node '" + n.label() + "' has no output");
             }
         }

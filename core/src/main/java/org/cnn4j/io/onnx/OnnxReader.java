@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
@@ -170,7 +171,7 @@ final class OnnxReader {
                 case ATTR_F -> f = in.readFloat();
                 case ATTR_I -> i = in.readInt64();
                 case ATTR_S -> s = in.readByteArray();
-                case ATTR_T -> t = tensor(sub(in));
+                case ATTR_T -> t = detached(tensor(sub(in)));
                 case ATTR_FLOATS -> floats.read(in, tag);
                 case ATTR_INTS -> ints.read(in, tag, false);
                 case ATTR_TYPE -> type = in.readInt32();
@@ -274,10 +275,10 @@ final class OnnxReader {
         long[] shape = dims.toArray();
         int numel = numel(name, shape);
         return switch (dataType) {
-            case DTYPE_FLOAT -> new OnnxDefs.TensorDef(name, shape, dataType,
-                    raw != null ? rawFloats(name, raw, numel) : checked(name, floats.toArray(), numel), null);
-            case DTYPE_DOUBLE -> new OnnxDefs.TensorDef(name, shape, dataType,
-                    raw != null ? rawDoubles(name, raw, numel) : checked(name, doubles.toArray(), numel), null);
+            case DTYPE_FLOAT -> new OnnxDefs.TensorDef(name, shape, dataType, floatData(name, raw, 4, numel,
+                    floats), null);
+            case DTYPE_DOUBLE -> new OnnxDefs.TensorDef(name, shape, dataType, floatData(name, raw, 8, numel,
+                    doubles), null);
             case DTYPE_INT64, TYPE_INT32 -> new OnnxDefs.TensorDef(name, shape, dataType, null,
                     raw != null ? rawInts(name, raw, numel, dataType == DTYPE_INT64 ? 8 : 4)
                             : checked(name, longs.toArray(), numel));
@@ -286,6 +287,15 @@ final class OnnxReader {
             default -> throw bad("tensor '" + name + "' has data type " + dataType + "; cnn4j reads FLOAT (1),"
                     + " DOUBLE (11), INT32 (6) and INT64 (7) tensors");
         };
+    }
+
+    /** Decodes a (small) attribute tensor now, so the node does not keep the whole file's bytes alive. */
+    private static OnnxDefs.TensorDef detached(OnnxDefs.TensorDef t) {
+        if (!t.isFloat()) {
+            return t;
+        }
+        float[] values = t.floats();
+        return new OnnxDefs.TensorDef(t.name(), t.dims(), t.dataType(), () -> values, null);
     }
 
     private int numel(String name, long[] dims) {
@@ -322,19 +332,25 @@ final class OnnxReader {
         return raw.asReadOnlyByteBuffer().slice().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private float[] rawFloats(String name, ByteString raw, int numel) {
-        float[] out = new float[numel];
-        rawBytes(name, raw, numel, 4).asFloatBuffer().get(out);
-        return out;
-    }
-
-    private float[] rawDoubles(String name, ByteString raw, int numel) {
-        ByteBuffer b = rawBytes(name, raw, numel, 8);
-        float[] out = new float[numel];
-        for (int i = 0; i < numel; i++) {
-            out[i] = (float) b.getDouble(i * 8);
+    /** Checks the data's size now; decodes raw little-endian float32/float64 bytes when asked. */
+    private Supplier<float[]> floatData(String name, ByteString raw, int width, int numel, Floats listed) {
+        if (raw == null) {
+            float[] values = checked(name, listed.toArray(), numel);
+            return () -> values;
         }
-        return out;
+        rawBytes(name, raw, numel, width);
+        return () -> {
+            ByteBuffer b = rawBytes(name, raw, numel, width);
+            float[] out = new float[numel];
+            if (width == 4) {
+                b.asFloatBuffer().get(out);
+            } else {
+                for (int i = 0; i < numel; i++) {
+                    out[i] = (float) b.getDouble(i * 8);
+                }
+            }
+            return out;
+        };
     }
 
     private long[] rawInts(String name, ByteString raw, int numel, int width) {
