@@ -64,7 +64,7 @@ final class OnnxReader {
         return new OnnxFormatException(source + ": " + what);
     }
 
-    private static CodedInputStream sub(CodedInputStream in) throws IOException {
+    static CodedInputStream sub(CodedInputStream in) throws IOException {
         ByteString bytes = in.readBytes();
         CodedInputStream s = bytes.newCodedInput();
         s.enableAliasing(true);
@@ -163,8 +163,8 @@ final class OnnxReader {
         long i = 0;
         byte[] s = null;
         OnnxDefs.TensorDef t = null;
-        Floats floats = new Floats();
-        Longs ints = new Longs();
+        RepeatedFields.Floats floats = new RepeatedFields.Floats();
+        RepeatedFields.Longs ints = new RepeatedFields.Longs();
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (field(tag, ATTR_NAME, ATTR_F, ATTR_I, ATTR_S, ATTR_T, ATTR_FLOATS, ATTR_INTS, ATTR_TYPE)) {
                 case ATTR_NAME -> name = in.readStringRequireUtf8();
@@ -183,7 +183,7 @@ final class OnnxReader {
 
     private OnnxDefs.ValueInfo valueInfo(CodedInputStream in) throws IOException {
         String name = "";
-        Longs dims = new Longs();
+        RepeatedFields.Longs dims = new RepeatedFields.Longs();
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             if (field(tag, VALUE_INFO_NAME, VALUE_INFO_TYPE) == VALUE_INFO_NAME) {
                 name = in.readStringRequireUtf8();
@@ -227,13 +227,13 @@ final class OnnxReader {
     }
 
     private OnnxDefs.TensorDef tensor(CodedInputStream in) throws IOException {
-        Longs dims = new Longs();
+        RepeatedFields.Longs dims = new RepeatedFields.Longs();
         int dataType = 0;
         String name = "";
         ByteString raw = null;
-        Floats floats = new Floats();
-        Longs longs = new Longs();
-        Floats doubles = new Floats();
+        RepeatedFields.Floats floats = new RepeatedFields.Floats();
+        RepeatedFields.Longs longs = new RepeatedFields.Longs();
+        RepeatedFields.Floats doubles = new RepeatedFields.Floats();
         boolean external = false;
         String location = "";
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
@@ -333,7 +333,8 @@ final class OnnxReader {
     }
 
     /** Checks the data's size now; decodes raw little-endian float32/float64 bytes when asked. */
-    private Supplier<float[]> floatData(String name, ByteString raw, int width, int numel, Floats listed) {
+    private Supplier<float[]> floatData(String name, ByteString raw, int width, int numel,
+                                       RepeatedFields.Floats listed) {
         if (raw == null) {
             float[] values = checked(name, listed.toArray(), numel);
             return () -> values;
@@ -360,72 +361,5 @@ final class OnnxReader {
             out[i] = width == 8 ? b.getLong(i * 8) : b.getInt(i * 4);
         }
         return out;
-    }
-
-    /** A growable float list for repeated fields, packed or not. */
-    private static final class Floats {
-        private float[] data = new float[8];
-        private int size;
-
-        void add(float v) {
-            if (size == data.length) {
-                data = Arrays.copyOf(data, size * 2);
-            }
-            data[size++] = v;
-        }
-
-        void read(CodedInputStream in, int tag) throws IOException {
-            if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                CodedInputStream packed = sub(in);
-                while (!packed.isAtEnd()) {
-                    add(packed.readFloat());
-                }
-            } else {
-                add(in.readFloat());
-            }
-        }
-
-        void readDoubles(CodedInputStream in, int tag) throws IOException {
-            if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                CodedInputStream packed = sub(in);
-                while (!packed.isAtEnd()) {
-                    add((float) packed.readDouble());
-                }
-            } else {
-                add((float) in.readDouble());
-            }
-        }
-
-        float[] toArray() {
-            return Arrays.copyOf(data, size);
-        }
-    }
-
-    /** A growable long list for repeated integer fields, packed or not. */
-    private static final class Longs {
-        private long[] data = new long[8];
-        private int size;
-
-        void add(long v) {
-            if (size == data.length) {
-                data = Arrays.copyOf(data, size * 2);
-            }
-            data[size++] = v;
-        }
-
-        void read(CodedInputStream in, int tag, boolean int32) throws IOException {
-            if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                CodedInputStream packed = sub(in);
-                while (!packed.isAtEnd()) {
-                    add(int32 ? packed.readInt32() : packed.readInt64());
-                }
-            } else {
-                add(int32 ? in.readInt32() : in.readInt64());
-            }
-        }
-
-        long[] toArray() {
-            return Arrays.copyOf(data, size);
-        }
     }
 }
