@@ -8,8 +8,10 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 
@@ -20,7 +22,10 @@ import org.cnn4j.tensor.Tensor;
  */
 public final class ExportGraph {
     private final List<byte[]> nodes = new ArrayList<>();
-    private final List<byte[]> initializers = new ArrayList<>();
+    /** Integer initializers, encoded at once (they are small). */
+    private final List<byte[]> encoded = new ArrayList<>();
+    /** Float initializers, encoded while the file is written so no second copy of the weights is held. */
+    private final List<FloatInit> floats = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
     private final IdentityHashMap<Tensor, String> parameters = new IdentityHashMap<>();
     private int counter;
@@ -69,32 +74,37 @@ public final class ExportGraph {
     public String parameter(String name, Tensor t) {
         String known = parameters.get(t);
         if (known == null) {
-            known = initializer(name, t.shape(), t.toFloatArray());
+            known = initializer(name, t.shape(), t::toFloatArray);
             parameters.put(t, known);
         }
         return known;
     }
 
-    private String initializer(String name, Shape shape, float[] values) {
+    private record FloatInit(String name, Shape shape, Supplier<float[]> values) {
+        long[] dims() {
+            return Arrays.stream(shape.dims()).asLongStream().toArray();
+        }
+    }
+
+    private String initializer(String name, Shape shape, Supplier<float[]> values) {
         if (!names.add(name)) {
             throw new IllegalStateException("ONNX export: initializer name '" + name + "' used twice");
         }
-        long[] dims = Arrays.stream(shape.dims()).asLongStream().toArray();
-        initializers.add(OnnxProtos.floatTensor(name, dims, values));
+        floats.add(new FloatInit(name, shape, values));
         return name;
     }
 
     /** A float constant initializer named after {@code hint}. */
     public String constant(String hint, Shape shape, float[] values) {
         String name = fresh(hint);
-        initializers.add(OnnxProtos.floatTensor(name, Arrays.stream(shape.dims()).asLongStream().toArray(), values));
+        floats.add(new FloatInit(name, shape, () -> values));
         return name;
     }
 
     /** A 1-D int64 initializer (shapes, axes), named after {@code hint}. */
     public String int64Constant(String hint, long... values) {
         String name = fresh(hint);
-        initializers.add(OnnxProtos.int64Tensor(name, values));
+        encoded.add(OnnxProtos.int64Tensor(name, values));
         return name;
     }
 
@@ -108,8 +118,13 @@ public final class ExportGraph {
         for (byte[] n : nodes) {
             graphSize += fieldSize(OnnxProtos.GRAPH_NODE, n);
         }
-        for (byte[] t : initializers) {
+        for (byte[] t : encoded) {
             graphSize += fieldSize(OnnxProtos.GRAPH_INITIALIZER, t);
+        }
+        for (FloatInit f : floats) {
+            long size = OnnxProtos.floatTensorSize(f.name(), f.dims(), f.shape().numel());
+            graphSize += CodedOutputStream.computeTagSize(OnnxProtos.GRAPH_INITIALIZER)
+                    + CodedOutputStream.computeUInt64SizeNoTag(size) + size;
         }
         graphSize += fieldSize(OnnxProtos.GRAPH_INPUT, in) + fieldSize(OnnxProtos.GRAPH_OUTPUT, out);
         if (graphSize > Integer.MAX_VALUE) {
@@ -120,14 +135,19 @@ public final class ExportGraph {
         cos.writeInt64(OnnxProtos.MODEL_IR_VERSION, OnnxProtos.IR_VERSION);
         cos.writeString(OnnxProtos.MODEL_PRODUCER_NAME, "cnn4j");
         cos.writeString(OnnxProtos.MODEL_PRODUCER_VERSION, "0.1");
-        cos.writeTag(OnnxProtos.MODEL_GRAPH, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        cos.writeTag(OnnxProtos.MODEL_GRAPH, WireFormat.WIRETYPE_LENGTH_DELIMITED);
         cos.writeUInt32NoTag((int) graphSize);
         for (byte[] n : nodes) {
             cos.writeByteArray(OnnxProtos.GRAPH_NODE, n);
         }
         cos.writeRawBytes(name);
-        for (byte[] t : initializers) {
+        for (byte[] t : encoded) {
             cos.writeByteArray(OnnxProtos.GRAPH_INITIALIZER, t);
+        }
+        for (FloatInit f : floats) {
+            cos.writeTag(OnnxProtos.GRAPH_INITIALIZER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            cos.writeUInt64NoTag(OnnxProtos.floatTensorSize(f.name(), f.dims(), f.shape().numel()));
+            OnnxProtos.writeFloatTensor(cos, f.name(), f.dims(), f.values().get());
         }
         cos.writeByteArray(OnnxProtos.GRAPH_INPUT, in);
         cos.writeByteArray(OnnxProtos.GRAPH_OUTPUT, out);

@@ -1,10 +1,12 @@
 package org.cnn4j.io.onnx;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import org.cnn4j.io.ProtoMessages;
 
 /**
@@ -89,16 +91,37 @@ final class OnnxProtos {
     }
 
     static byte[] floatTensor(String name, long[] dims, float[] data) {
-        ByteBuffer raw = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        raw.asFloatBuffer().put(data);
-        return encode(out -> {
-            for (long d : dims) {
-                out.writeInt64(TENSOR_DIMS, d);
-            }
-            out.writeInt32(TENSOR_DATA_TYPE, DTYPE_FLOAT);
-            out.writeString(TENSOR_NAME, name);
-            out.writeByteArray(TENSOR_RAW_DATA, raw.array());
-        });
+        return encode(out -> writeFloatTensor(out, name, dims, data));
+    }
+
+    /** The encoded size of a float TensorProto as {@link #writeFloatTensor} writes it, without its data at hand. */
+    static long floatTensorSize(String name, long[] dims, long numel) {
+        long size = CodedOutputStream.computeInt32Size(TENSOR_DATA_TYPE, DTYPE_FLOAT)
+                + CodedOutputStream.computeStringSize(TENSOR_NAME, name)
+                + CodedOutputStream.computeTagSize(TENSOR_RAW_DATA)
+                + CodedOutputStream.computeUInt64SizeNoTag(numel * 4) + numel * 4;
+        for (long d : dims) {
+            size += CodedOutputStream.computeInt64Size(TENSOR_DIMS, d);
+        }
+        return size;
+    }
+
+    /** A float TensorProto's fields, the raw little-endian data streamed in chunks (no second copy of it). */
+    static void writeFloatTensor(CodedOutputStream out, String name, long[] dims, float[] data) throws IOException {
+        for (long d : dims) {
+            out.writeInt64(TENSOR_DIMS, d);
+        }
+        out.writeInt32(TENSOR_DATA_TYPE, DTYPE_FLOAT);
+        out.writeString(TENSOR_NAME, name);
+        out.writeTag(TENSOR_RAW_DATA, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeUInt64NoTag(data.length * 4L);
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < data.length; i += chunk.capacity() / 4) {
+            int n = Math.min(chunk.capacity() / 4, data.length - i);
+            chunk.clear();
+            chunk.asFloatBuffer().put(data, i, n);
+            out.writeRawBytes(chunk.array(), 0, n * 4);
+        }
     }
 
     static byte[] int64Tensor(String name, long[] values) {
