@@ -60,6 +60,9 @@ public final class ModelRegistry {
 
     /** The entry for {@code name}; unknown names fail with the list of known ones. */
     public static Entry entry(String name) {
+        if (OnnxModels.isOnnx(name)) {
+            return OnnxModels.entry(name);
+        }
         Entry e = ENTRIES.get(name);
         if (e == null) {
             throw new IllegalArgumentException("unknown model '" + name + "'; known models: "
@@ -73,7 +76,7 @@ public final class ModelRegistry {
      * ending in {@code .onnx} loads that graph ({@link OnnxModels}).
      */
     public static Module create(String name, ModelOptions options) {
-        return OnnxModels.isOnnx(name) ? OnnxModels.load(name) : entry(name).factory().apply(options);
+        return entry(name).factory().apply(options);
     }
 
     public static Module create(String name) {

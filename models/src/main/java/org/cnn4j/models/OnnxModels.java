@@ -23,6 +23,15 @@ public final class OnnxModels {
         return model != null && model.toLowerCase().endsWith(".onnx");
     }
 
+    /** The registry entry of an ONNX file: loads it, its input is the graph's declared (C, H, W). */
+    static ModelRegistry.Entry entry(String path) {
+        int[] input = declaredInput(path);
+        if (input == null) {
+            throw new IllegalArgumentException(path + " declares no fixed input size (C, H, W)");
+        }
+        return new ModelRegistry.Entry(path, options -> load(path), input, "imported ONNX graph " + path);
+    }
+
     /** Loads the graph with parameters on the current backend; a missing or bad file is a one-line error. */
     static Module load(String path) {
         Path file = Path.of(path);
@@ -38,6 +47,9 @@ public final class OnnxModels {
 
     /** The graph input's declared (C, H, W), or null when the file leaves them symbolic. */
     public static int[] declaredInput(String path) {
+        if (!Files.isRegularFile(Path.of(path))) {
+            throw new IllegalArgumentException("no ONNX file '" + path + "'");
+        }
         try {
             long[] dims = OnnxModel.declaredInputShape(Path.of(path));
             if (dims.length != 4 || dims[1] < 1 || dims[2] < 1 || dims[3] < 1) {

@@ -125,6 +125,22 @@ public final class OnnxModel extends OnnxParameters.Holder {
         return t;
     }
 
+    /**
+     * The state-dict prefix of the classifier head: that of the weight of the last Gemm, MatMul or Conv
+     * ({@code fc.} for {@code fc.weight}); the whole name when it has no dots.
+     */
+    public String headPrefix() {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            OnnxDefs.Node n = nodes.get(i);
+            boolean layer = n.opType().equals("Gemm") || n.opType().equals("MatMul") || n.opType().equals("Conv");
+            if (layer && n.inputs().size() > 1 && floatInitializers.containsKey(n.inputs().get(1))) {
+                String w = n.inputs().get(1);
+                return w.contains(".") ? w.substring(0, w.lastIndexOf('.') + 1) : w;
+            }
+        }
+        throw new IllegalStateException("headPrefix: the imported graph has no Gemm, MatMul or Conv with a weight");
+    }
+
     /** The opset the file declares. */
     public long opset() {
         return opset;

@@ -7,7 +7,7 @@ import java.util.Set;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.ops.Activations;
 import org.cnn4j.ops.Arithmetic;
-import org.cnn4j.ops.Linear;
+import org.cnn4j.ops.MatMul;
 import org.cnn4j.ops.Shapes;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
@@ -235,7 +235,7 @@ final class OnnxOps {
             throw fail(n, "transA=1 is not supported");
         }
         Tensor a = f(n, in, 0, c), b = f(n, in, 1, c);
-        Tensor y = attrInt(n, "transB", 0) != 0 ? Linear.linear(a, b, null) : Linear.matmul(a, b);
+        Tensor y = attrInt(n, "transB", 0) != 0 ? MatMul.linear(a, b, null) : MatMul.matmul(a, b);
         float alpha = attrFloat(n, "alpha", 1f), beta = attrFloat(n, "beta", 1f);
         if (alpha != 1f) {
             y = Arithmetic.mul(y, alpha);
@@ -250,10 +250,10 @@ final class OnnxOps {
     /** [..., K] x [K, M]: the leading axes are folded into rows. */
     private static Tensor matmul(Tensor a, Tensor b) {
         if (a.rank() == 2) {
-            return Linear.matmul(a, b);
+            return MatMul.matmul(a, b);
         }
         int k = a.dim(a.rank() - 1);
-        Tensor y = Linear.matmul(Shapes.reshape(a, (int) (a.numel() / k), k), b);
+        Tensor y = MatMul.matmul(Shapes.reshape(a, (int) (a.numel() / k), k), b);
         int[] dims = a.shape().dims();
         dims[dims.length - 1] = b.dim(1);
         return Shapes.reshape(y, dims);

@@ -1,12 +1,15 @@
 package org.cnn4j.io.onnx;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.cnn4j.backend.Backend;
@@ -87,11 +90,16 @@ class OnnxZooExportTest {
             // the batch axis is symbolic: one sample runs too
             int[] one = shape.clone();
             one[0] = 1;
-            float[] first = java.util.Arrays.copyOf(input, input.length / shape[0]);
+            float[] first = Arrays.copyOf(input, input.length / shape[0]);
             float[] single = OrtRunner.run(file, first, one);
             assertEquals(expected.length / shape[0], single.length);
 
-            // export then import is the identity: same outputs, same tensors under the same names
+            // export then import is the identity: same outputs, same tensors under the same names. The original is
+            // freed first (its tensors remembered by content hash) so VGG's 140M parameters fit the test heap twice.
+            Map<String, Integer> hashes = new HashMap<>();
+            model.stateDict().forEach((k, t) -> hashes.put(k, Arrays.hashCode(t.toFloatArray())));
+            Set<String> parameterNames = model.namedParameters().keySet();
+            model.close();
             try (OnnxModel imported = OnnxModel.load(file, CPU)) {
                 imported.eval();
                 float[] again;
@@ -102,13 +110,12 @@ class OnnxZooExportTest {
                 double back = OrtRunner.relativeError(again, expected);
                 assertTrue(back < 1e-5, name + ": imported vs original relative error " + back);
                 for (var e : imported.stateDict().entrySet()) {
-                    Tensor original = model.stateDict().get(e.getKey());
+                    Integer original = hashes.get(e.getKey());
                     if (original != null) {
-                        assertArrayEquals(original.toFloatArray(), e.getValue().toFloatArray(), e.getKey());
+                        assertEquals(original, Arrays.hashCode(e.getValue().toFloatArray()), e.getKey());
                     }
                 }
-                assertTrue(imported.stateDict().keySet().containsAll(model.namedParameters().keySet()),
-                        name + ": parameter names kept");
+                assertTrue(imported.stateDict().keySet().containsAll(parameterNames), name + ": names kept");
             }
         }
     }
