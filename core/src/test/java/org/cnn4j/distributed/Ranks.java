@@ -15,17 +15,17 @@ import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 
 /** Test helper: runs one function per rank on its own thread and collects each rank's result or exception. */
-final class Ranks {
+public final class Ranks {
     private Ranks() {
     }
 
-    interface RankBody<T> {
+    public interface RankBody<T> {
         T run(Collective c) throws Exception;
     }
 
     /** What one rank ended with. */
-    record Outcome<T>(T value, Throwable error) {
-        T get() {
+    public record Outcome<T>(T value, Throwable error) {
+        public T get() {
             if (error != null) {
                 throw new AssertionError("rank failed: " + error, error);
             }
@@ -34,7 +34,7 @@ final class Ranks {
     }
 
     /** Runs {@code body} on every rank of collectives made by {@code join(rank)} on that rank's thread. */
-    static <T> List<Outcome<T>> run(int n, IntFunction<Collective> join, RankBody<T> body) {
+    public static <T> List<Outcome<T>> run(int n, IntFunction<Collective> join, RankBody<T> body) {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
             List<Future<T>> futures = new ArrayList<>();
@@ -63,13 +63,13 @@ final class Ranks {
         }
     }
 
-    static <T> List<Outcome<T>> inProcess(int n, Duration timeout, RankBody<T> body) {
+    public static <T> List<Outcome<T>> inProcess(int n, Duration timeout, RankBody<T> body) {
         InProcessGroup group = InProcessGroup.create(n, timeout);
         return run(n, group::member, body);
     }
 
     /** A TCP ring on loopback with listeners bound to free ports before any rank starts. */
-    static <T> List<Outcome<T>> tcp(int n, Duration timeout, RankBody<T> body) {
+    public static <T> List<Outcome<T>> tcp(int n, Duration timeout, RankBody<T> body) {
         List<ServerSocket> listeners = new ArrayList<>();
         List<InetSocketAddress> addresses = new ArrayList<>();
         try {
