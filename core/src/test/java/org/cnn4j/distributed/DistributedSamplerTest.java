@@ -18,10 +18,12 @@ import org.junit.jupiter.api.Test;
 class DistributedSamplerTest {
     private static Dataset dataset(int n) {
         int[] labels = new int[n];
+        byte[] pixels = new byte[n];
         for (int i = 0; i < n; i++) {
             labels[i] = i % 2;
+            pixels[i] = (byte) i; // the one pixel names the example
         }
-        return new ArrayDataset(new byte[n], labels, new ImageShape(1, 1, 1), List.of("a", "b"));
+        return new ArrayDataset(pixels, labels, new ImageShape(1, 1, 1), List.of("a", "b"));
     }
 
     /** The ranks' shares of each step, end to end in rank order, are the single-process batch of that step. */
@@ -85,5 +87,20 @@ class DistributedSamplerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new DistributedSampler(dataset(10), 6, 0, 4, true, 1));
         assertTrue(e.getMessage().contains("multiple of the number of processes"), e.getMessage());
+    }
+
+    @Test
+    void epochShardFollowsTheSamplerEpochByEpoch() {
+        Dataset data = dataset(40);
+        DistributedSampler s = new DistributedSampler(data, 8, 1, 2, true, 4);
+        EpochShard shard = new EpochShard(data, s);
+        for (int epoch : new int[] {0, 3, 1}) {
+            shard.setEpoch(epoch);
+            int[] want = s.indices(epoch);
+            assertEquals(want.length, shard.size());
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], (int) shard.get(i).image()[0], "epoch " + epoch + " item " + i);
+            }
+        }
     }
 }
