@@ -49,7 +49,8 @@ public abstract class LossContract extends BackendTestBase {
 
     @Test
     void softCrossEntropyOfOneHotTargetsIsCrossEntropyAndIsLinearInTheTargets() {
-        Tensor logits = tensor(new float[] {0.5f, -1, 2, 0, 1, 3, -2, 0.25f, 1.5f}, 3, 3);
+        float[] logitValues = {0.5f, -1, 2, 0, 1, 3, -2, 0.25f, 1.5f};
+        Tensor logits = tensor(logitValues.clone(), 3, 3);
         int[] a = {2, 0, 1};
         int[] b = {0, 0, 2};
         float lam = 0.3f;
@@ -62,6 +63,8 @@ public abstract class LossContract extends BackendTestBase {
         }
         for (float s : new float[] {0f, 0.1f}) {
             float[] hard = Losses.crossEntropy(logits, a, Reduction.NONE, s).toFloatArray();
+            // anchored to the host, so that two equally wrong device results cannot agree with each other
+            assertClose("hard, smoothing " + s, hostCrossEntropy(logitValues, 3, a, s), hard, 1e-6, 1e-5);
             float[] soft = Losses.softCrossEntropy(logits, oneHot, Reduction.NONE, s).toFloatArray();
             assertClose("one-hot, smoothing " + s, hard, soft, 1e-6, 1e-6);
             // MixUp's loss: lam * CE(a) + (1 - lam) * CE(b), as torchvision's recipe computes it
@@ -73,6 +76,28 @@ public abstract class LossContract extends BackendTestBase {
             assertClose("mixed, smoothing " + s, expected,
                     Losses.softCrossEntropy(logits, mixed, Reduction.NONE, s).toFloatArray(), 1e-6, 1e-6);
         }
+    }
+
+    /** Per-row {@code (1-s) * nll + s/C * sum_c(-log p_c)} in double precision. */
+    private static double[] hostCrossEntropy(float[] logits, int classes, int[] labels, float s) {
+        double[] out = new double[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                max = Math.max(max, logits[i * classes + c]);
+            }
+            double sumExp = 0;
+            for (int c = 0; c < classes; c++) {
+                sumExp += Math.exp(logits[i * classes + c] - max);
+            }
+            double lse = max + Math.log(sumExp);
+            double allNll = 0;
+            for (int c = 0; c < classes; c++) {
+                allNll += lse - logits[i * classes + c];
+            }
+            out[i] = (1 - s) * (lse - logits[i * classes + labels[i]]) + s / classes * allNll;
+        }
+        return out;
     }
 
     @Test

@@ -99,6 +99,8 @@ class CudaKernelEdgeCaseGpuTest {
         Backend gpu = CudaTestSupport.backend();
         try (MemoryScope s = MemoryScope.open()) {
             Tensor dst = Tensor.full(gpu, Shape.of(3), 7f);
+            // the control: without it a device that never writes memory would pass (its reads give zeros)
+            assertArrayEquals(new float[] {7, 7, 7}, dst.toFloatArray(), "the destination before the reduction");
             gpu.reduceSumTo(Tensor.zeros(gpu, Shape.of(0, 3)), dst);
             assertArrayEquals(new float[3], dst.toFloatArray());
         }
