@@ -138,6 +138,7 @@ public abstract class DistributedContract extends BackendTestBase {
                 }
             }
             assertArrayEquals(refLosses, ranks.get(0).get().get(want.size()), "rank 0's losses");
+            assertFirstLossIsAGuess(refLosses[0]);
         } finally {
             replicas.forEach(Module::close);
             reference.close();
@@ -161,6 +162,7 @@ public abstract class DistributedContract extends BackendTestBase {
             List<float[]> r1 = ranks.get(1).get();
             float[] l0 = r0.get(r0.size() - 1);
             float[] l1 = r1.get(r1.size() - 1);
+            assertFirstLossIsAGuess(l0[0]);
             try (Optimizer opt = sgd(whole)) {
                 for (int step = 0; step < STEPS; step++) {
                     opt.zeroGrad();
@@ -175,5 +177,14 @@ public abstract class DistributedContract extends BackendTestBase {
             replicas.forEach(Module::close);
             whole.close();
         }
+    }
+
+    /**
+     * Four classes and a small initialisation: the first loss is near ln 4 = 1.386 (a uniform guess). Checked on
+     * the host so that a device that computes nothing (every value read back 0) fails here.
+     */
+    private static void assertFirstLossIsAGuess(float loss) {
+        org.junit.jupiter.api.Assertions.assertTrue(loss > 1.0 && loss < 2.0,
+                "first loss " + loss + ", expected about ln 4 = 1.386");
     }
 }
