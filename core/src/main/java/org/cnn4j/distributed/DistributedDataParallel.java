@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 
 import org.cnn4j.nn.Module;
 import org.cnn4j.tensor.Tensor;
+import org.cnn4j.train.GradientHook;
 
 /**
  * Synchronous data parallelism over a {@link Collective}: every rank holds a replica of the model, trains on its
@@ -77,6 +78,22 @@ public final class DistributedDataParallel implements AutoCloseable {
     /** Whether this rank writes checkpoints, metrics and logs (rank 0). */
     public boolean isWriter() {
         return collective.rank() == 0;
+    }
+
+    /**
+     * The hook that a training loop ({@link org.cnn4j.train.Fit#distributed}) runs after backward: it averages the
+     * gradients of the trainable parameters it is given. Every rank must reach it at every optimizer step, so a
+     * rank must not skip a step on its own (a non-finite loss stops the run instead: its rank exits, and the others
+     * fail naming it).
+     */
+    public GradientHook gradientHook() {
+        return new GradientHook() {
+            @Override
+            public boolean afterBackward(List<Tensor> params, long update) {
+                synchronizeGradients(params);
+                return true;
+            }
+        };
     }
 
     /** Copies rank 0's parameters and buffers (in {@code stateDict()} order) to every rank. */
