@@ -13,6 +13,7 @@ import org.cnn4j.data.ImageShape;
 import org.cnn4j.distributed.DistributedDataParallel;
 import org.cnn4j.distributed.DistributedSampler;
 import org.cnn4j.distributed.EpochShard;
+import org.cnn4j.distributed.GlobalStepLoss;
 import org.cnn4j.nn.Module;
 import org.cnn4j.optim.Optimizer;
 import org.cnn4j.optim.ReduceLROnPlateau;
@@ -161,6 +162,9 @@ public final class Fit {
             activeLog = stepLog;
             TrainListener all = stepLog == null ? TrainListener.both(progress, listener)
                     : TrainListener.all(List.of(progress, stepLog, listener));
+            if (ddp != null) {
+                all = new GlobalStepLoss(all, ddp.collective());
+            }
             Run run = new Run(folder, optimizer, ema, groups, trainLoader, testLoader, all,
                     saved == null ? List.of() : saved.history());
             return run.execute();
