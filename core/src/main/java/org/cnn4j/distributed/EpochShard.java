@@ -5,6 +5,7 @@ import java.util.List;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.data.Example;
 import org.cnn4j.data.ImageShape;
+import org.cnn4j.data.Subset;
 
 /**
  * This rank's examples of the current epoch as one dataset, for a training loop that keeps one unshuffled loader
@@ -14,7 +15,7 @@ import org.cnn4j.data.ImageShape;
 public final class EpochShard implements Dataset {
     private final Dataset base;
     private final DistributedSampler sampler;
-    private volatile int[] indices;
+    private volatile Subset current;
     private int epoch = -1;
 
     public EpochShard(Dataset base, DistributedSampler sampler) {
@@ -30,23 +31,19 @@ public final class EpochShard implements Dataset {
     /** Switches to epoch {@code epoch}'s examples; do not call while a loader is reading this dataset. */
     public synchronized void setEpoch(int epoch) {
         if (epoch != this.epoch) {
-            indices = sampler.indices(epoch);
+            current = Subset.of(base, sampler.indices(epoch));
             this.epoch = epoch;
         }
     }
 
     @Override
     public int size() {
-        return indices.length;
+        return current.size();
     }
 
     @Override
     public Example get(int index) {
-        int[] current = indices;
-        if (index < 0 || index >= current.length) {
-            throw new IndexOutOfBoundsException("index " + index + " outside a shard of " + current.length);
-        }
-        return base.get(current[index]);
+        return current.get(index);
     }
 
     @Override
