@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -189,8 +190,10 @@ public abstract class FitStepsContract extends BackendTestBase {
             plain = weights(model);
         }
         try (Sequential model = net(3)) {
+            Map<String, float[]> initial = weights(model);
             new Fit(config, model, data(128, 32), backend).addGradientHook(scaler).run(null);
             Map<String, float[]> scaled = weights(model);
+            assertFalse(Arrays.equals(initial.get("4.weight"), scaled.get("4.weight")), "the run trained");
             for (String k : plain.keySet()) {
                 assertArrayEquals(plain.get(k), scaled.get(k), k);
             }
@@ -247,8 +250,10 @@ public abstract class FitStepsContract extends BackendTestBase {
         TrainConfig full = config().epochs(1).optimizer(OptimizerKind.SGD).lr(0.1).batchSize(16).build();
         Map<String, float[]> a;
         try (Sequential model = net(3)) {
+            Map<String, float[]> initial = weights(model);
             new Fit(full, model, data(128, 32), backend).run(null);
             a = weights(model);
+            assertFalse(Arrays.equals(initial.get("4.weight"), a.get("4.weight")), "the run trained");
         } catch (IOException e) {
             throw new AssertionError(e);
         }
