@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.cnn4j.distributed.RingEnvironment;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,9 +21,27 @@ final class DistributedTrain {
     private DistributedTrain() {
     }
 
-    /** The ring this process is a worker of, when a launcher started it. */
+    /**
+     * Held by a {@link TrainWorker} rank from its start until it joins the ring, so ranks that share a JVM (a Spark
+     * executor with several task slots) read data and build their models one at a time: model initialisation
+     * draws from one seeded generator per JVM, and interleaved draws would make rank 0's weights depend on timing.
+     */
+    static final ReentrantLock SETUP = new ReentrantLock();
+
+    /** Lets the next rank of this JVM set up (a no-op for worker processes). */
+    static void setupDone() {
+        if (SETUP.isHeldByCurrentThread()) {
+            SETUP.unlock();
+        }
+    }
+
+    /** A ring given to this thread by an in-JVM launcher (a Spark task), see {@link TrainWorker}. */
+    static final ThreadLocal<RingEnvironment> GIVEN = new ThreadLocal<>();
+
+    /** The ring this process (or, for a Spark task, this thread) is a worker of, when a launcher started it. */
     static Optional<RingEnvironment> ring() {
-        return RingEnvironment.from(System.getenv());
+        RingEnvironment given = GIVEN.get();
+        return given != null ? Optional.of(given) : RingEnvironment.from(System.getenv());
     }
 
     /** Starts the workers and waits for them; the exit code is 0 only when every rank succeeded. */
@@ -53,7 +72,7 @@ final class DistributedTrain {
 
     /** Ranks other than 0 print nothing on standard output (every rank would print the same progress). */
     static void quietUnlessRankZero(RingEnvironment ring) {
-        if (ring.rank() != 0) {
+        if (ring.rank() != 0 && GIVEN.get() == null) { // threads of one JVM share System.out: leave it alone
             System.setOut(new PrintStream(OutputStream.nullOutputStream(), true));
         }
     }

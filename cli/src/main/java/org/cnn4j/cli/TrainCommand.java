@@ -201,6 +201,7 @@ public final class TrainCommand implements Callable<Integer> {
                 fit.addListener(tensorboard);
             }
             if (ring != null) {
+                DistributedTrain.setupDone();
                 collective = ring.join();
                 ddp = new DistributedDataParallel(net, collective);
                 fit.distributed(ddp);

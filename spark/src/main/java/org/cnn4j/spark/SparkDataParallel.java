@@ -15,6 +15,7 @@ import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.cnn4j.distributed.Collective;
+import org.cnn4j.distributed.RingEnvironment;
 import org.cnn4j.distributed.TcpRingCollective;
 
 import scala.Function1;
@@ -40,9 +41,41 @@ public final class SparkDataParallel {
         R run(Collective collective) throws Exception;
     }
 
-    /** Runs {@code worker} on {@code ranks} barrier tasks; returns the results in rank order. */
+    /** One rank's work when it joins the ring itself (e.g. {@code cnn train} as a worker): given its place. */
+    @FunctionalInterface
+    public interface RingWorker<R extends Serializable> extends Serializable {
+        R run(RingEnvironment ring) throws Exception;
+    }
+
+    /** What a task runs once the addresses are known: the listener is this rank's, already bound. */
+    private interface RankTask<R extends Serializable> extends Serializable {
+        R run(RingEnvironment ring, ServerSocket listener) throws Exception;
+    }
+
+    /** Runs {@code worker} on {@code ranks} barrier tasks with a joined ring; returns the results in rank order. */
     public static <R extends Serializable> List<R> run(JavaSparkContext sc, int ranks, Duration timeout,
                                                        Worker<R> worker) {
+        return runTasks(sc, ranks, timeout, (ring, listener) -> {
+            try (Collective c = TcpRingCollective.connect(ring.rank(), ring.addresses(), listener, ring.timeout())) {
+                return worker.run(c);
+            }
+        });
+    }
+
+    /**
+     * Runs {@code worker} on {@code ranks} barrier tasks, each given its place in the ring to join itself (the port
+     * was free when the addresses were gathered and is released just before the worker runs).
+     */
+    public static <R extends Serializable> List<R> runJoiningThemselves(JavaSparkContext sc, int ranks,
+                                                                        Duration timeout, RingWorker<R> worker) {
+        return runTasks(sc, ranks, timeout, (ring, listener) -> {
+            listener.close();
+            return worker.run(ring);
+        });
+    }
+
+    private static <R extends Serializable> List<R> runTasks(JavaSparkContext sc, int ranks, Duration timeout,
+                                                             RankTask<R> worker) {
         if (ranks < 1) {
             throw new IllegalArgumentException("expected at least 1 rank, got " + ranks);
         }
@@ -74,7 +107,7 @@ public final class SparkDataParallel {
         private static final long serialVersionUID = 1L;
     }
 
-    private static <R extends Serializable> Iterator<RankResult<R>> runRank(Worker<R> worker, Duration timeout) {
+    private static <R extends Serializable> Iterator<RankResult<R>> runRank(RankTask<R> worker, Duration timeout) {
         BarrierTaskContext ctx = BarrierTaskContext.get();
         int rank = ctx.partitionId();
         String executor = ctx.getTaskInfos()[rank].address();
@@ -87,12 +120,19 @@ public final class SparkDataParallel {
         }
         String[] all = ctx.allGather(host + ":" + listener.getLocalPort());
         List<InetSocketAddress> addresses = TcpRingCollective.parseAddresses(String.join(",", all));
-        try (Collective c = TcpRingCollective.connect(rank, addresses, listener, timeout)) {
-            return List.of(new RankResult<>(rank, worker.run(c))).iterator();
+        try {
+            return List.of(new RankResult<>(rank, worker.run(new RingEnvironment(rank, addresses, timeout), listener)))
+                    .iterator();
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("rank " + rank + " failed: " + e.getMessage(), e);
+        } finally {
+            try {
+                listener.close();
+            } catch (IOException ignored) {
+                // already closed by the ring or the worker
+            }
         }
     }
 }

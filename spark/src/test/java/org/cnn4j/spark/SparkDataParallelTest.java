@@ -171,4 +171,41 @@ class SparkDataParallelTest {
                 || String.valueOf(e.getMessage()).contains("rank 1"), e.getMessage());
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(50), "the job waited for the timeout");
     }
+
+    /**
+     * {@code cnn train} as a barrier job (SparkTrain) on the embedded Fashion-MNIST subset: 2 ranks give the step
+     * losses of 1 rank (which is the plain single-process run, see TrainNprocTest) within 1e-5 relative, and the
+     * same final test accuracy within one test image.
+     */
+    @Test
+    void cnnTrainAsABarrierJobGivesTheSingleProcessRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        List<String> options = List.of("--model", "lenet5", "--limit-train", "1280", "--limit-test", "128",
+                "--batch-size", "64", "--epochs", "1", "--optimizer", "sgd", "--lr", "0.1", "--schedule", "none",
+                "--backend", "cpu", "--seed", "3", "--no-tensorboard", "--workers", "1");
+        java.nio.file.Path one = tmp.resolve("one");
+        java.nio.file.Path two = tmp.resolve("two");
+        List<String> a = new ArrayList<>(options);
+        a.addAll(List.of("--out", one.toString()));
+        List<String> b = new ArrayList<>(options);
+        b.addAll(List.of("--out", two.toString()));
+        assertEquals(List.of(0), SparkTrain.train(sc, 1, Duration.ofSeconds(120), a));
+        assertEquals(List.of(0, 0), SparkTrain.train(sc, 2, Duration.ofSeconds(120), b));
+        List<String> l1 = java.nio.file.Files.readAllLines(one.resolve("steps.csv"));
+        List<String> l2 = java.nio.file.Files.readAllLines(two.resolve("steps.csv"));
+        assertEquals(21, l1.size(), "a header and 20 steps");
+        assertEquals(l1.size(), l2.size());
+        for (int s = 1; s < l1.size(); s++) {
+            double x = Double.parseDouble(l1.get(s).substring(l1.get(s).lastIndexOf(',') + 1));
+            double y = Double.parseDouble(l2.get(s).substring(l2.get(s).lastIndexOf(',') + 1));
+            assertEquals(x, y, 1e-5 * x, "step " + s);
+        }
+        com.fasterxml.jackson.databind.JsonNode m1 = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(one.resolve("metrics.json").toFile());
+        com.fasterxml.jackson.databind.JsonNode m2 = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(two.resolve("metrics.json").toFile());
+        double acc1 = m1.get("final_test_accuracy").asDouble();
+        assertTrue(acc1 > 0.3, "learns something: " + acc1);
+        assertEquals(acc1, m2.get("final_test_accuracy").asDouble(), 1.0 / 128 + 1e-9);
+    }
 }
