@@ -67,12 +67,25 @@ public final class TcpRingCollective implements Collective {
         try {
             listener = new ServerSocket();
             listener.setReuseAddress(true);
-            listener.bind(new InetSocketAddress(addresses.get(rank).getPort()));
+            listener.bind(bindAddress(addresses.get(rank)));
         } catch (IOException e) {
             throw new CollectiveException("rank " + rank + ": cannot listen on port " + addresses.get(rank).getPort()
                     + ": " + e.getMessage(), e);
         }
         return connect(rank, addresses, listener, timeout);
+    }
+
+    /** A loopback rank address listens on loopback only; any other on every interface (its host may be a name). */
+    private static InetSocketAddress bindAddress(InetSocketAddress address) {
+        try {
+            java.net.InetAddress host = java.net.InetAddress.getByName(address.getHostString());
+            if (host.isLoopbackAddress()) {
+                return new InetSocketAddress(host, address.getPort());
+            }
+        } catch (java.net.UnknownHostException e) {
+            // listen everywhere; connecting to this name fails later with a message naming it
+        }
+        return new InetSocketAddress(address.getPort());
     }
 
     /** Joins the ring with a listener already bound to this rank's address (closed here once connected). */
