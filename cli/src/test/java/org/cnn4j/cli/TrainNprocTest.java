@@ -83,4 +83,40 @@ class TrainNprocTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("multiple of --nproc 3"),
                 err.toString(StandardCharsets.UTF_8));
     }
+
+    /**
+     * Two ranks stopped after epoch 1 and resumed (every rank loads last.safetensors) give the step losses and the
+     * final weights of an uninterrupted two-rank run, bit for bit.
+     */
+    @Test
+    void aResumedTwoProcessRunContinuesExactly() throws IOException {
+        String[] small = {"train", "--model", "lenet5", "--limit-train", "256", "--limit-test", "64", "--batch-size",
+            "64", "--epochs", "2", "--optimizer", "sgd", "--lr", "0.05", "--schedule", "none", "--backend", "cpu",
+            "--seed", "3", "--no-tensorboard", "--workers", "1", "--nproc", "2"};
+        Path straight = tmp.resolve("straight");
+        Path split = tmp.resolve("split");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> a = new ArrayList<>(List.of(small));
+        a.addAll(List.of("--out", straight.toString()));
+        assertEquals(0, run(err, a.toArray(new String[0])), err.toString(StandardCharsets.UTF_8));
+        List<String> b = new ArrayList<>(List.of(small));
+        b.addAll(List.of("--out", split.toString(), "--stop-after", "1"));
+        assertEquals(0, run(err, b.toArray(new String[0])), err.toString(StandardCharsets.UTF_8));
+        assertEquals(1 + 4, Files.readAllLines(split.resolve("steps.csv")).size(), "stopped after epoch 1");
+        assertEquals(0, run(err, "train", "--nproc", "2", "--resume", split.resolve("last.safetensors").toString(),
+                "--workers", "1", "--no-tensorboard"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(losses(straight), losses(split));
+        assertEquals(8, losses(split).size());
+        org.cnn4j.backend.Backend cpu = new org.cnn4j.cpu.CpuBackend();
+        try (org.cnn4j.tensor.MemoryScope scope = org.cnn4j.tensor.MemoryScope.open()) {
+            java.util.Map<String, org.cnn4j.tensor.Tensor> x = org.cnn4j.io.Safetensors.load(
+                    straight.resolve("last.safetensors"), cpu);
+            java.util.Map<String, org.cnn4j.tensor.Tensor> y = org.cnn4j.io.Safetensors.load(
+                    split.resolve("last.safetensors"), cpu);
+            assertEquals(x.keySet(), y.keySet());
+            for (String k : x.keySet()) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(x.get(k).toFloatArray(), y.get(k).toFloatArray(), k);
+            }
+        }
+    }
 }
