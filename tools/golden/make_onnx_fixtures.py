@@ -7,8 +7,9 @@ models/src/test/resources/onnx/. The networks are small (a few thousand paramete
 zoo families: a ResNet-style net (Conv+BN+ReLU, MaxPool, residual Add, GlobalAveragePool, Gemm), a VGG/AlexNet-style
 net (biased convs, AdaptiveAvgPool to 2x2, Dropout, x.view(N, -1) which exports as a Shape/Gather/Concat/Reshape
 chain) and a MobileNet-style net (grouped and dilated convs, ReLU6 as Clip, Hardswish, Hardsigmoid, squeeze-excite
-Mul, Concat, LeakyReLU, Tanh, AvgPool with ceil_mode/count_include_pad=False, Softmax), and a ShuffleNet-style net (Transpose,
-Split, Slice) at opsets 11, 13 and 17 (Split's sizes are an attribute before 13, an input from 13). Opsets 11, 13 and 17.
+Mul, Concat, LeakyReLU, Tanh, AvgPool with ceil_mode/count_include_pad=False, Softmax), at opsets 11, 13 and 17;
+and a ShuffleNet-style net (Transpose, Split, Slice) at each of opsets 11, 13 and 17 (Split's sizes are an attribute
+before 13, an input from 13).
 
   /usr/bin/python3 tools/golden/make_onnx_fixtures.py [OUT_DIR]
   /usr/bin/python3 tools/golden/make_onnx_fixtures.py --torchvision DIR

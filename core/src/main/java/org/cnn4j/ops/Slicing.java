@@ -143,7 +143,8 @@ public final class Slicing {
         try (Tensor src = x.view(Shape.of(a, b, kk, c)); Tensor dst = out.view(Shape.of(a, kk, b, c))) {
             if (kk <= b) {
                 // src[:, :, j, :] is [a, b, 1, c]; seen as [a, 1, b, c] it is dst[:, j, :, :]
-                try (Tensor buf = Tensor.empty(be, Shape.of(a, b, 1, c)); Tensor bufT = buf.view(Shape.of(a, 1, b, c))) {
+                try (Tensor buf = Tensor.empty(be, Shape.of(a, b, 1, c));
+                     Tensor bufT = buf.view(Shape.of(a, 1, b, c))) {
                     for (int j = 0; j < kk; j++) {
                         be.copyAlongAxis(src, j, buf, 0, 2, 1);
                         be.copyAlongAxis(bufT, 0, dst, j, 1, 1);
@@ -151,7 +152,8 @@ public final class Slicing {
                 }
             } else {
                 // src[:, i, :, :] is [a, 1, kk, c]; seen as [a, kk, 1, c] it is dst[:, :, i, :]
-                try (Tensor buf = Tensor.empty(be, Shape.of(a, 1, kk, c)); Tensor bufT = buf.view(Shape.of(a, kk, 1, c))) {
+                try (Tensor buf = Tensor.empty(be, Shape.of(a, 1, kk, c));
+                     Tensor bufT = buf.view(Shape.of(a, kk, 1, c))) {
                     for (int i = 0; i < b; i++) {
                         be.copyAlongAxis(src, i, buf, 0, 1, 1);
                         be.copyAlongAxis(bufT, 0, dst, i, 2, 1);

@@ -20,7 +20,8 @@ import static org.cnn4j.io.onnx.OnnxOps.fail;
 import static org.cnn4j.io.onnx.OnnxOps.ints;
 
 /**
- * ONNX's shape operators (Flatten, Reshape, Concat, Squeeze, Unsqueeze, Transpose, Slice, Split) on float tensors and on host integers, and
+ * ONNX's shape operators (Flatten, Reshape, Concat, Squeeze, Unsqueeze, Transpose, Slice, Split) on float tensors
+ * and on host integers, and
  * the constants and shape arithmetic (Constant, Shape, Gather, Cast, ConstantOfShape) of exported graphs.
  */
 final class OnnxShapeOps {

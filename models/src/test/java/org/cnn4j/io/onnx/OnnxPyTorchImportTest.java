@@ -106,7 +106,7 @@ class OnnxPyTorchImportTest {
         }
     }
 
-    /** Transpose, Split and Slice carry gradients: to the input and to the weights before them, by finite differences. */
+    /** Transpose, Split and Slice carry gradients to the input and to the weights before them (finite differences). */
     @ParameterizedTest
     @ValueSource(strings = {"mini_shuffle_opset11", "mini_shuffle_opset17"})
     void importedShuffleNetGradientsMatchFiniteDifferences(String name) throws IOException {
