@@ -92,6 +92,24 @@ RULES = [
     (r"org\.cnn4j\.optim\.ReduceLROnPlateau", r"", r"",
      "gap, for the class's owner: ReduceLROnPlateau (new in main during this work) is tested only by "
      "PlateauGoldenTest's one sequence; its threshold modes and option checks are not"),
+    (r"org\.cnn4j\.autograd\.Autograd", r"appearsBefore", r"",
+     "memory only: these mutants copy a gradient that did not need copying (the mutant that never copies is "
+     "killed by AutogradEdgeCasesTest)"),
+    (r"org\.cnn4j\.autograd\.Autograd", r"backward", r"boundary",
+     "equivalent: gIn has one entry per input, so the extra iteration (i == inputs.length) or the widened "
+     "i < gIn.length test finds no further gradient", r"i < (inputs|gIn)\.length"),
+    (r"org\.cnn4j\.autograd\.Autograd", r"backward", r"negated conditional",
+     "gap: the copy of one tensor returned as the gradient of two inputs is tested with leaf inputs only "
+     "(AutogradEdgeCasesTest), where accumulating into .grad hides the aliasing; two non-leaf inputs would show it",
+     r"g == gOut \? passedOn"),
+    (r"org\.cnn4j\.ops\.Arithmetic", r"mean", r"negated conditional",
+     "memory only: decides whether the intermediate sum is freed now or with its scope", r"requiresGrad"),
+    (r"org\.cnn4j\.optim\.GradClip", r"clipGradNorm", r"boundary",
+     "equivalent: at coef == 1 scaling by 1 changes nothing", r"coef < 1"),
+    (r"org\.cnn4j\.optim\.(SGD|Adam|Optimizer)$", r"^(options|getLr)$", r"",
+     "gap (trivial getter): no test reads it back"),
+    (r"org\.cnn4j\.optim\.LrSchedule", r"apply", r"",
+     "not reached by this run's tests: the training loop (core's EpochLoop, tested through cli) calls it"),
     (r"org\.cnn4j\.cpu\.Erf", r"series", r"",
      "equivalent to float precision: the series' stopping rule; terms below 1e-17 of the sum change nothing"),
     (r"org\.cnn4j\.cpu\.Erf", r"erfc?$", r"boundary",
