@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Writes the fixtures of the torchvision 0.14 model zoo beyond AlexNet/VGG/ResNet (run from the repository root):
+
+  models/src/test/resources/golden/keys/<model>.txt.gz  parameter count, then "key<TAB>d0,d1,..." in state_dict order
+                                                        (gzip: all of them together are 1.1 MB as text, 90 KB zipped)
+  models/src/test/resources/golden/zoo_macs.txt         "<model> <input CxHxW> <conv+linear MACs>" (default input)
+  models/src/test/resources/golden/logits/<model>.txt   eval-mode logits for formula weights and input
+  models/src/test/resources/golden/grads/<model>.txt    one training step: loss and per-parameter gradient summaries
+
+Weights and inputs are not stored: both sides compute them with formula_value / formula_input of
+make_model_fixtures.py (GoldenWeights.java has the same formula). Usage:
+
+  /usr/bin/python3 tools/golden/make_zoo_fixtures.py [--only m1,m2] [--what keys,logits,grads]
+
+Requires Debian's python3-torch and python3-torchvision (torch 1.13, torchvision 0.14).
+"""
+import argparse
+import gzip
+import math
+import os
+import sys
+import warnings
+
+import numpy as np
+import torch
+import torchvision
+import torchvision.models as tvm
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_model_fixtures import OUT, conv_linear_macs, formula_input, formula_value  # noqa: E402
+
+REGNETS = ["regnet_y_400mf", "regnet_y_800mf", "regnet_y_1_6gf", "regnet_y_3_2gf", "regnet_y_8gf", "regnet_y_16gf",
+           "regnet_y_32gf", "regnet_y_128gf", "regnet_x_400mf", "regnet_x_800mf", "regnet_x_1_6gf", "regnet_x_3_2gf",
+           "regnet_x_8gf", "regnet_x_16gf", "regnet_x_32gf"]
+FAMILIES = {
+    "googlenet": ["googlenet"],
+    "inception": ["inception_v3"],
+    "densenet": ["densenet121", "densenet161", "densenet169", "densenet201"],
+    "squeezenet": ["squeezenet1_0", "squeezenet1_1"],
+    "mobilenet_v2": ["mobilenet_v2"],
+    "mobilenet_v3": ["mobilenet_v3_small", "mobilenet_v3_large"],
+    "mnasnet": ["mnasnet0_5", "mnasnet0_75", "mnasnet1_0", "mnasnet1_3"],
+    "shufflenet_v2": ["shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0"],
+    "efficientnet": ["efficientnet_b%d" % i for i in range(8)],
+    "efficientnet_v2": ["efficientnet_v2_s", "efficientnet_v2_m", "efficientnet_v2_l"],
+    "regnet": REGNETS,
+    "convnext": ["convnext_tiny", "convnext_small", "convnext_base", "convnext_large"],
+}
+DEFAULT_INPUT = {"inception_v3": (3, 299, 299)}
+# eval-mode logits: (model, builder kwargs, input C,H,W); 10 classes
+LOGITS = [
+    ("squeezenet1_0", {}, (3, 48, 48)),
+    ("densenet121", {}, (3, 32, 32)),
+    ("shufflenet_v2_x1_0", {}, (3, 32, 32)),
+    ("regnet_x_400mf", {}, (3, 32, 32)),
+    ("regnet_y_400mf", {}, (3, 32, 32)),
+    ("googlenet", {"transform_input": True}, (3, 32, 32)),
+    ("inception_v3", {}, (3, 75, 75)),
+]
+# one training step: (model, builder kwargs, input N,C,H,W); 10 classes, labels i % 10, dropout off
+GRADS = [
+    ("squeezenet1_1", {}, (2, 3, 32, 32)),
+    ("densenet121", {}, (2, 3, 32, 32)),
+    ("shufflenet_v2_x0_5", {}, (2, 3, 32, 32)),
+    ("regnet_y_400mf", {}, (2, 3, 32, 32)),
+    ("googlenet", {}, (2, 3, 32, 32)),
+    ("inception_v3", {"aux_logits": False}, (2, 3, 75, 75)),
+]
+# loss = CE(logits) + w * sum of CE(aux logits): the papers' weights (Szegedy et al. 2015: 0.3; the Inception v3
+# recipe: 0.4), which the Java models report as auxLossWeight()
+AUX_WEIGHT = {"googlenet": 0.3, "inception_v3": 0.4}
+CLASSES = 10
+
+
+def build(name, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # googlenet / inception_v3 warn about their init
+        return getattr(tvm, name)(**kwargs)
+
+
+def load_formula(model):
+    state = {}
+    for k, (key, t) in enumerate(model.state_dict().items()):
+        state[key] = torch.tensor(formula_value(key, tuple(t.shape), k)).to(t.dtype)
+    model.load_state_dict(state)
+    return model
+
+
+def write_keys(name):
+    model = build(name)
+    params = sum(p.numel() for p in model.parameters())
+    text = "# %s state_dict from torchvision %s: key, shape\nparams %d\n" % (name, torchvision.__version__, params)
+    text += "".join("%s\t%s\n" % (k, ",".join(str(d) for d in t.shape)) for k, t in model.state_dict().items())
+    with gzip.GzipFile(os.path.join(OUT, "keys", name + ".txt.gz"), "wb", mtime=0) as f:
+        f.write(text.encode())
+    shape = DEFAULT_INPUT.get(name, (3, 224, 224))
+    macs = conv_linear_macs(model, shape)
+    print(name, params, macs, flush=True)
+    return "%s %s %d\n" % (name, "x".join(str(d) for d in shape), macs)
+
+
+def write_logits(name, kwargs, input_shape):
+    model = load_formula(build(name, num_classes=CLASSES, **kwargs)).eval()
+    x = formula_input((1,) + input_shape)
+    with torch.no_grad():
+        y32 = model(torch.tensor(x, dtype=torch.float32)).numpy().astype(np.float64)
+        y64 = model.double()(torch.tensor(x, dtype=torch.float64)).numpy()
+    err32 = float(np.max(np.abs(y32 - y64)))
+    scale = float(np.max(np.abs(y64)))
+    tol = max(10 * err32, 1e-4 * scale)  # the rule of make_model_fixtures.py
+    with open(os.path.join(OUT, "logits", name + ".txt"), "w") as f:
+        f.write("# %s(num_classes=%d%s), eval mode, formula weights and input (see make_zoo_fixtures.py)\n"
+                % (name, CLASSES, "".join(", %s=%s" % kv for kv in kwargs.items())))
+        f.write("# float64 logits; torch float32 max abs error %.3g; largest |logit| %.4g\n" % (err32, scale))
+        f.write("input 1,%s\n" % ",".join(str(d) for d in input_shape))
+        f.write("tolerance %.6g\n" % tol)
+        f.write("logits %s\n" % " ".join("%.9g" % v for v in y64.reshape(-1)))
+    print("%s logits err32 %.3g scale %.4g" % (name, err32, scale), flush=True)
+
+
+def probe(n, k):
+    """The fixed vector a gradient is dotted with: sin(i * 0.73 + k), so a permuted gradient does not pass."""
+    return np.sin(np.arange(n, dtype=np.float64) * 0.73 + k)
+
+
+def train_step(name, kwargs, input_shape, dtype):
+    model = load_formula(build(name, num_classes=CLASSES, **kwargs)).to(dtype).train()
+    for m in model.modules():
+        if isinstance(m, torch.nn.Dropout):
+            m.eval()  # the masks cannot match across frameworks; the Java side turns dropout off too
+    x = torch.tensor(formula_input(input_shape), dtype=dtype)
+    labels = torch.tensor([i % CLASSES for i in range(input_shape[0])])
+    out = model(x)
+    outputs = list(out) if isinstance(out, tuple) else [out]
+    ce = torch.nn.functional.cross_entropy
+    loss = ce(outputs[0], labels)
+    for aux in outputs[1:]:
+        loss = loss + AUX_WEIGHT[name] * ce(aux, labels)
+    loss.backward()
+    grads = [(k, p.grad.detach().double().numpy().reshape(-1)) for k, p in model.named_parameters()]
+    return float(loss), grads
+
+
+def write_grads(name, kwargs, input_shape):
+    loss64, g64 = train_step(name, kwargs, input_shape, torch.float64)
+    loss32, g32 = train_step(name, kwargs, input_shape, torch.float32)
+    rows = []
+    worst = 0.0
+    for k, ((key, a), (_, b)) in enumerate(zip(g64, g32)):
+        p = probe(a.size, k)
+        norm, dot = float(np.linalg.norm(a)), float(a @ p)
+        scale = norm * float(np.linalg.norm(p))
+        if norm > 0:
+            worst = max(worst, abs(float(np.linalg.norm(b)) - norm) / norm, abs(float(b @ p) - dot) / scale)
+        rows.append("%s %.12g %.12g\n" % (key, norm, dot))
+    # float32 backprop differs from float64 by rounding; allow 10x torch's own worst relative error (norm or
+    # probe dot, relative to |g| resp. |g||p|), never below 1e-4
+    rel = max(10 * worst, 1e-4)
+    with open(os.path.join(OUT, "grads", name + ".txt"), "w") as f:
+        f.write("# %s(num_classes=%d%s), train mode with dropout off, formula weights and input, labels i %% %d,\n"
+                % (name, CLASSES, "".join(", %s=%s" % kv for kv in kwargs.items()), CLASSES))
+        f.write("# loss = CE(logits) + %.1f * sum CE(aux logits); per parameter (named_parameters order): key,\n"
+                "# |grad|, grad . sin(i * 0.73 + k) (k = parameter index); float64, torch float32 worst relative"
+                " error %.3g\n" % (AUX_WEIGHT.get(name, 0), worst))
+        f.write("input %s\n" % ",".join(str(d) for d in input_shape))
+        f.write("loss %.12g\n" % loss64)
+        f.write("relative_tolerance %.6g\n" % rel)
+        f.writelines(rows)
+    print("%s grads loss %.6g (f32 %.6g) worst rel err32 %.3g" % (name, loss64, loss32, worst), flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", default="", help="comma-separated model names (default: all)")
+    ap.add_argument("--what", default="keys,logits,grads")
+    args = ap.parse_args()
+    only = set(filter(None, args.only.split(",")))
+    what = set(args.what.split(","))
+    wanted = lambda n: not only or n in only  # noqa: E731
+    torch.set_num_threads(2)
+    for sub in ("keys", "logits", "grads"):
+        os.makedirs(os.path.join(OUT, sub), exist_ok=True)
+    if "keys" in what:
+        macs_file = os.path.join(OUT, "zoo_macs.txt")
+        lines = {}
+        if os.path.exists(macs_file):
+            for line in open(macs_file):
+                if not line.startswith("#"):
+                    lines[line.split()[0]] = line
+        for members in FAMILIES.values():
+            for name in members:
+                if wanted(name):
+                    lines[name] = write_keys(name)
+        with open(macs_file, "w") as f:
+            f.write("# conv + linear multiply-accumulates for a batch of 1 at the default input, from torchvision"
+                    " forward hooks (eval mode)\n")
+            for members in FAMILIES.values():
+                f.writelines(lines[n] for n in members if n in lines)
+    if "logits" in what:
+        for name, kwargs, shape in LOGITS:
+            if wanted(name):
+                write_logits(name, kwargs, shape)
+    if "grads" in what:
+        for name, kwargs, shape in GRADS:
+            if wanted(name):
+                write_grads(name, kwargs, shape)
+
+
+if __name__ == "__main__":
+    main()
