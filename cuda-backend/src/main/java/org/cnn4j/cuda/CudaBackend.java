@@ -406,9 +406,9 @@ public final class CudaBackend implements Backend {
         ctx.bind();
         long n = out.numel();
         if (a.shape().equals(out.shape()) && b.shape().equals(out.shape())) {
-            kernels.launch(Kernel.BINARY_SAME, n, op.ordinal(), ptr(a), ptr(b), ptr(out), n);
+            kernels.launch(Kernel.BINARY_SAME, n, OpCodes.of(op), ptr(a), ptr(b), ptr(out), n);
         } else {
-            kernels.launch(Kernel.BINARY_BCAST, n, op.ordinal(), ptr(a), ptr(b), ptr(out), n,
+            kernels.launch(Kernel.BINARY_BCAST, n, OpCodes.of(op), ptr(a), ptr(b), ptr(out), n,
                     Geometry.binary(op.name(), a.shape().dims(), b.shape().dims(), out.shape().dims()));
         }
     }
@@ -416,13 +416,13 @@ public final class CudaBackend implements Backend {
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor out) {
         ctx.bind();
-        kernels.launch(Kernel.UNARY_OP, x.numel(), op.ordinal(), ptr(x), ptr(out), x.numel());
+        kernels.launch(Kernel.UNARY_OP, x.numel(), OpCodes.of(op), ptr(x), ptr(out), x.numel());
     }
 
     @Override
     public void scalar(ScalarOp op, Tensor x, float s, Tensor out) {
         ctx.bind();
-        kernels.launch(Kernel.SCALAR_OP, x.numel(), op.ordinal(), ptr(x), s, ptr(out), x.numel());
+        kernels.launch(Kernel.SCALAR_OP, x.numel(), OpCodes.of(op), ptr(x), s, ptr(out), x.numel());
     }
 
     @Override
@@ -432,9 +432,7 @@ public final class CudaBackend implements Backend {
             copy(src, dst);
             return;
         }
-        int dstNumel = Math.toIntExact(dst.numel());
-        kernels.launchGrid(Kernel.REDUCE_SUM_TO, dstNumel, CudaKernels.BLOCK, ptr(src), ptr(dst), dstNumel,
-                Geometry.reduction(src.shape().dims(), dst.shape().dims()));
+        kernels.reduceSumTo(ptr(src), src.shape().dims(), ptr(dst), dst.shape().dims(), allocator);
     }
 
     @Override
