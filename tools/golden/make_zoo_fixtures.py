@@ -6,6 +6,7 @@
   models/src/test/resources/golden/zoo_macs.txt         "<model> <input CxHxW> <conv+linear MACs>" (default input)
   models/src/test/resources/golden/logits/<model>.txt   eval-mode logits for formula weights and input
   models/src/test/resources/golden/grads/<model>.txt    one training step: loss and per-parameter gradient summaries
+  core/src/test/resources/golden/zoo_ops.safetensors   op-level references (layer norm over channels, ...)
 
 Weights and inputs are not stored: both sides compute them with zoo_value / zoo_input below (GoldenWeights.java
 has the same formulas). These use a 32-bit integer hash rather than make_model_fixtures.py's sin(i * 0.37 + k):
@@ -13,7 +14,7 @@ rows of shifted sines span only two directions, so every layer of those weights 
 with almost no batch variance and makes training-mode gradients ill-conditioned (float32 and float64 torch
 disagree in the first digit). Usage:
 
-  /usr/bin/python3 tools/golden/make_zoo_fixtures.py [--only m1,m2] [--what keys,logits,grads]
+  /usr/bin/python3 tools/golden/make_zoo_fixtures.py [--only m1,m2] [--what keys,logits,grads,ops]
 
 Requires Debian's python3-torch and python3-torchvision (torch 1.13, torchvision 0.14).
 """
@@ -59,8 +60,10 @@ LOGITS = [
     ("regnet_y_400mf", {}, (3, 32, 32)),
     ("googlenet", {"transform_input": True}, (3, 32, 32)),
     ("inception_v3", {}, (3, 75, 75)),
+    ("convnext_tiny", {}, (3, 32, 32)),
 ]
-# one training step: (model, builder kwargs, input N,C,H,W); 10 classes, labels i % 10, dropout off. 64x64 keeps
+# one training step: (model, builder kwargs, input N,C,H,W); 10 classes, labels i % 10, dropout and stochastic
+# depth off. 64x64 keeps
 # several values per channel in the last training-mode batch norms (at 32x32 a batch of 2 leaves one pixel, and
 # a 2-value batch norm is ill-conditioned); Inception v3's auxiliary head needs a 17x17 Mixed_6e, i.e. 299x299.
 GRADS = [
@@ -70,6 +73,7 @@ GRADS = [
     ("regnet_y_400mf", {}, (2, 3, 64, 64)),
     ("googlenet", {}, (2, 3, 64, 64)),
     ("inception_v3", {}, (2, 3, 299, 299)),
+    ("convnext_tiny", {}, (2, 3, 32, 32)),
 ]
 # loss = CE(logits) + w * sum of CE(aux logits): the papers' weights (Szegedy et al. 2015: 0.3; the Inception v3
 # recipe: 0.4), which the Java models report as auxLossWeight()
@@ -168,8 +172,8 @@ def probe(n, k):
 def train_step(name, kwargs, input_shape, dtype):
     model = load_formula(build(name, num_classes=CLASSES, **kwargs)).to(dtype).train()
     for m in model.modules():
-        if isinstance(m, torch.nn.Dropout):
-            m.eval()  # the masks cannot match across frameworks; the Java side turns dropout off too
+        if isinstance(m, (torch.nn.Dropout, torchvision.ops.StochasticDepth)):
+            m.eval()  # the masks cannot match across frameworks; the Java side turns them off too
     x = torch.tensor(zoo_input(input_shape), dtype=dtype)
     labels = torch.tensor([i % CLASSES for i in range(input_shape[0])])
     out = model(x)
@@ -203,8 +207,9 @@ def write_grads(name, kwargs, input_shape):
         rows.append("%s %.12g %.12g\n" % (key, norm, dot))
     rel = max(10 * worst, 1e-4)
     with open(os.path.join(OUT, "grads", name + ".txt"), "w") as f:
-        f.write("# %s(num_classes=%d%s), train mode with dropout off, formula weights and input, labels i %% %d,\n"
-                % (name, CLASSES, "".join(", %s=%s" % kv for kv in kwargs.items()), CLASSES))
+        f.write("# %s(num_classes=%d%s), train mode with dropout and stochastic depth off, formula weights and\n"
+                "# input, labels i %% %d,\n" % (name, CLASSES, "".join(", %s=%s" % kv for kv in kwargs.items()),
+                                                 CLASSES))
         f.write("# loss = CE(logits) + %.1f * sum CE(aux logits); per parameter (named_parameters order): key,\n"
                 "# |grad|, grad . sin(i * 0.73 + k) (k = parameter index); float64, torch float32 worst relative"
                 " error %.3g\n" % (AUX_WEIGHT.get(name, 0), worst))
@@ -217,10 +222,31 @@ def write_grads(name, kwargs, input_shape):
     print("%s grads loss %.6g (f32 %.6g) worst rel err32 %.3g" % (name, loss64, loss32, worst), flush=True)
 
 
+def op_fixtures():
+    """core/src/test/resources/golden/zoo_ops.safetensors for ZooOpsContract, in make_op_fixtures.py's format:
+    float32 inputs, float64 references stored as float32."""
+    import torch.nn.functional as F
+    from make_op_fixtures import Fixture, leaf
+    fx = Fixture(10)
+    # LayerNorm over the channels of NCHW, as ConvNeXt: permute to channels-last, layer_norm over C, permute back
+    for name, shape, eps in [("layer_norm_c5_eps1e-6", (2, 5, 3, 4), 1e-6),
+                             ("layer_norm_c3_eps1e-5", (1, 3, 2, 2), 1e-5)]:
+        c = shape[1]
+        x, w, b = fx.randn(*shape) * 2 + 0.3, fx.randn(c), fx.randn(c)
+        x64, w64, b64 = leaf(x), leaf(w), leaf(b)
+        y = F.layer_norm(x64.permute(0, 2, 3, 1), (c,), w64, b64, eps).permute(0, 3, 1, 2)
+        dy = fx.randn(*shape)
+        (y * dy.double()).sum().backward()
+        fx.add(name, {"op": "layer_norm", "eps": eps}, x=x, w=w, b=b, dy=dy, y=y, dx=x64.grad, dw=w64.grad,
+               db=b64.grad)
+    fx.save("zoo_ops.safetensors")
+    print("zoo_ops.safetensors:", ", ".join(fx.cases))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", default="", help="comma-separated model names (default: all)")
-    ap.add_argument("--what", default="keys,logits,grads")
+    ap.add_argument("--what", default="keys,logits,grads,ops")
     args = ap.parse_args()
     only = set(filter(None, args.only.split(",")))
     what = set(args.what.split(","))
@@ -248,6 +274,8 @@ def main():
         for name, kwargs, shape in LOGITS:
             if wanted(name):
                 write_logits(name, kwargs, shape)
+    if "ops" in what:
+        op_fixtures()
     if "grads" in what:
         for name, kwargs, shape in GRADS:
             if wanted(name):

@@ -45,6 +45,9 @@ public final class ModelHeads {
         if (model instanceof DenseNet) {
             return "classifier.";
         }
+        if (model instanceof ConvNeXt) {
+            return "classifier.2.";
+        }
         if (model instanceof SqueezeNet) {
             return "classifier.1."; // a 1x1 conv
         }

@@ -75,6 +75,10 @@ public final class ModelRegistry {
         add("RegNet", "regnet_x_8gf", RegNet::regnet_x_8gf, IMAGENET, "RegNetX-8GF (torchvision)");
         add("RegNet", "regnet_x_16gf", RegNet::regnet_x_16gf, IMAGENET, "RegNetX-16GF (torchvision)");
         add("RegNet", "regnet_x_32gf", RegNet::regnet_x_32gf, IMAGENET, "RegNetX-32GF (torchvision)");
+        add("ConvNeXt", "convnext_tiny", ConvNeXt::convnext_tiny, IMAGENET, "ConvNeXt-T (torchvision)");
+        add("ConvNeXt", "convnext_small", ConvNeXt::convnext_small, IMAGENET, "ConvNeXt-S (torchvision)");
+        add("ConvNeXt", "convnext_base", ConvNeXt::convnext_base, IMAGENET, "ConvNeXt-B (torchvision)");
+        add("ConvNeXt", "convnext_large", ConvNeXt::convnext_large, IMAGENET, "ConvNeXt-L (torchvision)");
         add("CIFAR ResNet", "resnet20", CifarResNet::resnet20, CIFAR,
                 "CIFAR ResNet-20 (He et al. 2016, option A shortcuts)");
         add("CIFAR ResNet", "resnet56", CifarResNet::resnet56, CIFAR,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,42 +15,58 @@ import org.cnn4j.cpu.CpuBackend;
 import org.cnn4j.nn.AuxiliaryOutputs;
 import org.cnn4j.nn.Dropout;
 import org.cnn4j.nn.Module;
+import org.cnn4j.nn.StochasticDepth;
 import org.cnn4j.ops.Losses;
 import org.cnn4j.tensor.MemoryScope;
 import org.cnn4j.tensor.NoGrad;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * One member of every zoo family against torchvision (fixtures from tools/golden/make_zoo_fixtures.py, weights
  * from {@link GoldenWeights#fillHashed}): eval-mode logits, and the loss and every parameter's gradient of one
- * training-mode step (batch statistics, auxiliary heads included, dropout off as in the generator). Tolerances are
- * derived in the generator from torch's own float32-vs-float64 error (see its comments).
+ * training-mode step (batch statistics, auxiliary heads included, dropout and stochastic depth off as in the
+ * generator). Tolerances are derived in the generator from torch's own float32-vs-float64 error (see its
+ * comments).
  */
 class ZooGoldenTest {
     private static final Backend CPU = new CpuBackend();
     private static final int CLASSES = 10;
 
-    private static Module build(String name) {
-        return ModelRegistry.create(name, ModelOptions.numClasses(CLASSES));
+    /** Built once and shared by the logits and gradient tests (initialising 28M weights takes seconds). */
+    private static final Map<String, Module> MODELS = new HashMap<>();
+
+    private static Module model(String name) {
+        try (Backends.Use use = Backends.use(CPU)) {
+            return MODELS.computeIfAbsent(name, n -> ModelRegistry.create(n, ModelOptions.numClasses(CLASSES)));
+        }
+    }
+
+    @AfterAll
+    static void closeModels() {
+        MODELS.values().forEach(Module::close);
+        MODELS.clear();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"squeezenet1_0", "densenet121", "shufflenet_v2_x1_0", "regnet_x_400mf", "regnet_y_400mf",
-        "googlenet", "inception_v3"})
+        "googlenet", "inception_v3", "convnext_tiny"})
     void logitsMatchTorchvision(String name) {
         List<String> fixture = Fixtures.lines("logits/" + name + ".txt");
         assertEquals("hash", Fixtures.field(fixture, "weights"));
         Shape input = shape(Fixtures.field(fixture, "input"));
         double tolerance = Double.parseDouble(Fixtures.field(fixture, "tolerance"));
         double[] expected = numbers(Fixtures.field(fixture, "logits"));
+        Module model;
+        try (Backends.Use use = Backends.use(CPU)) {
+            model = name.equals("googlenet") ? MODELS.computeIfAbsent("googlenet transform_input",
+                    n -> new GoogLeNet(CLASSES, true, true, 0.2f, 0.7f)) : model(name); // the fixture's flag
+        }
         long before = CPU.liveBytes();
-        try (Backends.Use use = Backends.use(CPU);
-             Module model = name.equals("googlenet")
-                     ? new GoogLeNet(CLASSES, true, true, 0.2f, 0.7f) // the fixture's transform_input=True
-                     : build(name)) {
+        try (Backends.Use use = Backends.use(CPU)) {
             GoldenWeights.fillHashed(model.stateDict());
             model.eval();
             float[] logits;
@@ -69,7 +86,7 @@ class ZooGoldenTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"squeezenet1_1", "densenet121", "shufflenet_v2_x0_5", "regnet_y_400mf", "googlenet",
-        "inception_v3"})
+        "inception_v3", "convnext_tiny"})
     void trainingStepGradientsMatchPyTorch(String name) {
         List<String> fixture = Fixtures.lines("grads/" + name + ".txt");
         assertEquals("hash", Fixtures.field(fixture, "weights"));
@@ -78,13 +95,15 @@ class ZooGoldenTest {
         double floor = Double.parseDouble(Fixtures.field(fixture, "floor"));
         double rel = Double.parseDouble(Fixtures.field(fixture, "relative_tolerance"));
         List<String> rows = fixture.stream().filter(l -> l.split(" ").length == 3).toList();
+        Module model = model(name);
+        model.zeroGrad();
         long before = CPU.liveBytes();
-        try (Backends.Use use = Backends.use(CPU); Module model = build(name)) {
+        try (Backends.Use use = Backends.use(CPU)) {
             GoldenWeights.fillHashed(model.stateDict());
             model.train();
             for (Module m : model.namedModules().values()) {
-                if (m instanceof Dropout) {
-                    m.eval(); // masks cannot match PyTorch's; the generator turns dropout off too
+                if (m instanceof Dropout || m instanceof StochasticDepth) {
+                    m.eval(); // masks cannot match PyTorch's; the generator turns them off too
                 }
             }
             int[] labels = new int[input.dim(0)];

@@ -1,9 +1,9 @@
 package org.cnn4j.cpu;
 
 import org.cnn4j.backend.Backend;
-import org.cnn4j.contract.ChannelOpsContract;
+import org.cnn4j.contract.ZooOpsContract;
 
-class CpuChannelOpsContractTest extends ChannelOpsContract {
+class CpuZooOpsContractTest extends ZooOpsContract {
     @Override
     protected Backend createBackend() {
         return new CpuBackend();
