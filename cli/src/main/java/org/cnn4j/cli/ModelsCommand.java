@@ -12,8 +12,8 @@ import org.cnn4j.models.ModelRegistry;
 import org.cnn4j.models.ModelSummary;
 import org.cnn4j.tensor.Shape;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code cnn models}: the zoo grouped by family, each model with its parameters, MACs and default input. */
@@ -24,8 +24,8 @@ public final class ModelsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print the stack trace on failure.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() {

@@ -2,17 +2,25 @@ package org.cnn4j.models;
 
 /**
  * Options for {@link ModelRegistry#create}: {@code numClasses} and {@code inChannels} (0 = the model's default:
- * 1000 classes and 3 channels for the ImageNet models, 10 and 1 or 3 for the small ones) and ResNet's
- * {@code zeroInitResidual} (zero the last BN weight of each residual block, as torchvision's flag).
+ * 1000 classes and 3 channels for the ImageNet models, 10 and 1 or 3 for the small ones), ResNet's
+ * {@code zeroInitResidual} (zero the last BN weight of each residual block, as torchvision's flag) and
+ * {@code inputSize}, the side of the square images the model will see (0 = the model's default input). Models
+ * with global pooling take any size; those that flatten a fixed feature map (the small MNIST-size models) size
+ * their first linear layer from it.
  */
-public record ModelOptions(int numClasses, int inChannels, boolean zeroInitResidual) {
-    public static final ModelOptions DEFAULTS = new ModelOptions(0, 0, false);
+public record ModelOptions(int numClasses, int inChannels, boolean zeroInitResidual, int inputSize) {
+    public static final ModelOptions DEFAULTS = new ModelOptions(0, 0, false, 0);
 
     public ModelOptions {
-        if (numClasses < 0 || inChannels < 0) {
-            throw new IllegalArgumentException("ModelOptions: numClasses and inChannels must be >= 1 (or 0 for the"
-                    + " model's default), got numClasses=" + numClasses + " inChannels=" + inChannels);
+        if (numClasses < 0 || inChannels < 0 || inputSize < 0) {
+            throw new IllegalArgumentException("ModelOptions: numClasses, inChannels and inputSize must be >= 1 (or"
+                    + " 0 for the model's default), got numClasses=" + numClasses + " inChannels=" + inChannels
+                    + " inputSize=" + inputSize);
         }
+    }
+
+    public ModelOptions(int numClasses, int inChannels, boolean zeroInitResidual) {
+        this(numClasses, inChannels, zeroInitResidual, 0);
     }
 
     public static ModelOptions numClasses(int numClasses) {
@@ -20,15 +28,19 @@ public record ModelOptions(int numClasses, int inChannels, boolean zeroInitResid
     }
 
     public ModelOptions withNumClasses(int n) {
-        return new ModelOptions(n, inChannels, zeroInitResidual);
+        return new ModelOptions(n, inChannels, zeroInitResidual, inputSize);
     }
 
     public ModelOptions withInChannels(int c) {
-        return new ModelOptions(numClasses, c, zeroInitResidual);
+        return new ModelOptions(numClasses, c, zeroInitResidual, inputSize);
     }
 
     public ModelOptions withZeroInitResidual(boolean z) {
-        return new ModelOptions(numClasses, inChannels, z);
+        return new ModelOptions(numClasses, inChannels, z, inputSize);
+    }
+
+    public ModelOptions withInputSize(int side) {
+        return new ModelOptions(numClasses, inChannels, zeroInitResidual, side);
     }
 
     int numClassesOr(int modelDefault) {
@@ -37,5 +49,9 @@ public record ModelOptions(int numClasses, int inChannels, boolean zeroInitResid
 
     int inChannelsOr(int modelDefault) {
         return inChannels == 0 ? modelDefault : inChannels;
+    }
+
+    int inputSizeOr(int modelDefault) {
+        return inputSize == 0 ? modelDefault : inputSize;
     }
 }

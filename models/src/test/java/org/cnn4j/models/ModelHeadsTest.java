@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.ShapeOnlyBackend;
 import org.cnn4j.cpu.CpuBackend;
 import org.cnn4j.nn.Module;
 import org.cnn4j.nn.StateDictException;
