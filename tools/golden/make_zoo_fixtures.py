@@ -6,7 +6,7 @@
   models/src/test/resources/golden/zoo_macs.txt         "<model> <input CxHxW> <conv+linear MACs>" (default input)
   models/src/test/resources/golden/logits/<model>.txt   eval-mode logits for formula weights and input
   models/src/test/resources/golden/grads/<model>.txt    one training step: loss and per-parameter gradient summaries
-  core/src/test/resources/golden/zoo_ops.safetensors   op-level references (layer norm over channels, ...)
+  core/src/test/resources/golden/zoo_ops.safetensors   op-level references (layer norm over channels, activations)
 
 Weights and inputs are not stored: both sides compute them with zoo_value / zoo_input below (GoldenWeights.java
 has the same formulas). These use a 32-bit integer hash rather than make_model_fixtures.py's sin(i * 0.37 + k):
@@ -152,7 +152,11 @@ def write_logits(name, kwargs, input_shape):
         y64 = model.double()(torch.tensor(x, dtype=torch.float64)).numpy()
     err32 = float(np.max(np.abs(y32 - y64)))
     scale = float(np.max(np.abs(y64)))
-    tol = max(10 * err32, 1e-4 * scale)  # the rule of make_model_fixtures.py
+    # A float32 forward errs by rounding that grows with depth and summation order; torch's own float32 run
+    # shows its size (err32), and any correct float32 implementation adding the same products in another order
+    # errs about as much: allow 10x. (No floor relative to the largest logit: it would be far wider than either
+    # error and let real bugs through.)
+    tol = 10 * err32
     with open(os.path.join(OUT, "logits", name + ".txt"), "w") as f:
         f.write("# %s(num_classes=%d%s), eval mode, formula weights and input (see make_zoo_fixtures.py)\n"
                 % (name, CLASSES, "".join(", %s=%s" % kv for kv in kwargs.items())))
@@ -194,7 +198,7 @@ def write_grads(name, kwargs, input_shape):
     # Each tensor's norm and probe dot are compared relative to its scale |g| + floor (times |p| for the dot);
     # the floor, 1e-3 of the median |g|, covers gradients that are zero in exact arithmetic (a bias followed by
     # a training-mode batch norm) and so hold only rounding noise. The tolerance is 10x torch's own worst float32
-    # error in those units, never below 1e-4.
+    # error in those units.
     floor = FLOOR * float(np.median([np.linalg.norm(a) for _, a in g64]))
     rows = []
     worst = 0.0
@@ -205,7 +209,7 @@ def write_grads(name, kwargs, input_shape):
         worst = max(worst, abs(float(np.linalg.norm(b)) - norm) / scale,
                     abs(float(b @ p) - dot) / (scale * float(np.linalg.norm(p))))
         rows.append("%s %.12g %.12g\n" % (key, norm, dot))
-    rel = max(10 * worst, 1e-4)
+    rel = 10 * worst
     with open(os.path.join(OUT, "grads", name + ".txt"), "w") as f:
         f.write("# %s(num_classes=%d%s), train mode with dropout and stochastic depth off, formula weights and\n"
                 "# input, labels i %% %d,\n" % (name, CLASSES, "".join(", %s=%s" % kv for kv in kwargs.items()),
@@ -239,6 +243,19 @@ def op_fixtures():
         (y * dy.double()).sum().backward()
         fx.add(name, {"op": "layer_norm", "eps": eps}, x=x, w=w, b=b, dy=dy, y=y, dx=x64.grad, dw=w64.grad,
                db=b64.grad)
+    # activations over -7..7 in steps of 0.25 (the kinks -3, 0, 3, 6 exactly) and 60 random values
+    for name, fn in [("SILU", F.silu), ("HARDSWISH", F.hardswish), ("HARDSIGMOID", F.hardsigmoid),
+                     ("RELU6", F.relu6)]:
+        x = torch.cat([torch.arange(-28, 29, dtype=torch.float32) * 0.25, fx.randn(60) * 3])
+        if name == "HARDSWISH":
+            # torch's own Hardswish gradient at exactly 3 is 3/2 in its scalar and CUDA kernels but 1 in its
+            # vectorised CPU kernel (which this many elements take); cnn4j follows the former, so leave 3 out
+            x = x[x != 3]
+        x64 = leaf(x)
+        y = fn(x64)
+        dy = fx.randn(*x.shape)
+        (y * dy.double()).sum().backward()
+        fx.add("activation_" + name.lower(), {"op": "activation", "activation": name}, x=x, dy=dy, y=y, dx=x64.grad)
     fx.save("zoo_ops.safetensors")
     print("zoo_ops.safetensors:", ", ".join(fx.cases))
 
