@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.util.List;
 
+import org.cnn4j.backend.Activation;
 import org.cnn4j.backend.CounterRng;
 import org.cnn4j.nn.ChannelLinear;
+import org.cnn4j.ops.Activations;
 import org.cnn4j.ops.ChannelNorm;
 import org.cnn4j.ops.ChannelShuffle;
 import org.cnn4j.ops.Slices;
@@ -24,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The ops the model zoo added: narrow / chunk, ShuffleNet's channel shuffle, ConvNeXt's layer norm over channels
- * and channel-wise linear layer, stochastic depth. Values (PyTorch's where they come from a fixture: float32
+ * and channel-wise linear layer, stochastic depth, the SiLU / Hardswish / Hardsigmoid / ReLU6 activations. Values (PyTorch's where they come from a fixture: float32
  * inputs, float64 references, so the tolerance {@code 1e-5 + 1e-4 |ref|} only absorbs float32 rounding, as in
  * {@link GoldenOpsContract}), gradients (finite differences) and argument errors.
  */
@@ -49,6 +51,23 @@ public abstract class ZooOpsContract extends BackendTestBase {
         g.assertClose("dx", x.grad(), ATOL, RTOL);
         g.assertClose("dw", w.grad(), ATOL, RTOL);
         g.assertClose("db", b.grad(), ATOL, RTOL);
+    }
+
+    static List<String> activationCases() {
+        return GoldenFixture.cases("zoo_ops").stream().filter(c -> c.startsWith("activation_")).toList();
+    }
+
+    /** SiLU, Hardswish, Hardsigmoid, ReLU6 against PyTorch, the kinks (-3, 0, 3, 6) included exactly. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("activationCases")
+    void activationsMatchPyTorch(String name) throws IOException {
+        GoldenFixture g = GoldenFixture.load("zoo_ops", name, backend);
+        Activation act = Activation.valueOf(g.params().get("activation").asText());
+        Tensor x = g.param("x");
+        Tensor y = Activations.activation(act, 0f, x);
+        y.backward(g.get("dy"));
+        g.assertClose("y", y, ATOL, RTOL);
+        g.assertClose("dx", x.grad(), ATOL, RTOL);
     }
 
     @Test
