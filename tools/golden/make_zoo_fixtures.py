@@ -50,7 +50,12 @@ FAMILIES = {
     "regnet": REGNETS,
     "convnext": ["convnext_tiny", "convnext_small", "convnext_base", "convnext_large"],
 }
-DEFAULT_INPUT = {"inception_v3": (3, 299, 299)}
+# the default input: 224x224, but Inception v3's and the EfficientNets' are the crop sizes of their ImageNet weights
+DEFAULT_INPUT = {"inception_v3": (3, 299, 299), "efficientnet_b1": (3, 240, 240), "efficientnet_b2": (3, 288, 288),
+                 "efficientnet_b3": (3, 300, 300), "efficientnet_b4": (3, 380, 380), "efficientnet_b5": (3, 456, 456),
+                 "efficientnet_b6": (3, 528, 528), "efficientnet_b7": (3, 600, 600),
+                 "efficientnet_v2_s": (3, 384, 384), "efficientnet_v2_m": (3, 480, 480),
+                 "efficientnet_v2_l": (3, 480, 480)}
 # eval-mode logits: (model, builder kwargs, input C,H,W); 10 classes
 LOGITS = [
     ("squeezenet1_0", {}, (3, 48, 48)),
@@ -61,6 +66,11 @@ LOGITS = [
     ("googlenet", {"transform_input": True}, (3, 32, 32)),
     ("inception_v3", {}, (3, 75, 75)),
     ("convnext_tiny", {}, (3, 32, 32)),
+    ("mobilenet_v2", {}, (3, 32, 32)),
+    ("mobilenet_v3_large", {}, (3, 32, 32)),
+    ("mnasnet1_0", {}, (3, 32, 32)),
+    ("efficientnet_b0", {}, (3, 32, 32)),
+    ("efficientnet_v2_s", {}, (3, 32, 32)),
 ]
 # one training step: (model, builder kwargs, input N,C,H,W); 10 classes, labels i % 10, dropout and stochastic
 # depth off. 64x64 keeps
@@ -74,6 +84,11 @@ GRADS = [
     ("googlenet", {}, (2, 3, 64, 64)),
     ("inception_v3", {}, (2, 3, 299, 299)),
     ("convnext_tiny", {}, (2, 3, 32, 32)),
+    ("mobilenet_v2", {}, (2, 3, 64, 64)),
+    ("mobilenet_v3_small", {}, (2, 3, 64, 64)),
+    ("mnasnet0_5", {}, (2, 3, 64, 64)),
+    ("efficientnet_b0", {}, (2, 3, 64, 64)),
+    ("efficientnet_v2_s", {}, (2, 3, 64, 64)),
 ]
 # loss = CE(logits) + w * sum of CE(aux logits): the papers' weights (Szegedy et al. 2015: 0.3; the Inception v3
 # recipe: 0.4), which the Java models report as auxLossWeight()

@@ -45,6 +45,12 @@ public final class ModelHeads {
         if (model instanceof DenseNet) {
             return "classifier.";
         }
+        if (model instanceof MobileNetV2 || model instanceof MNASNet || model instanceof EfficientNet) {
+            return "classifier.1.";
+        }
+        if (model instanceof MobileNetV3) {
+            return "classifier.3.";
+        }
         if (model instanceof ConvNeXt) {
             return "classifier.2.";
         }

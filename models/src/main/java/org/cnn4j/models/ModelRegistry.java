@@ -75,6 +75,38 @@ public final class ModelRegistry {
         add("RegNet", "regnet_x_8gf", RegNet::regnet_x_8gf, IMAGENET, "RegNetX-8GF (torchvision)");
         add("RegNet", "regnet_x_16gf", RegNet::regnet_x_16gf, IMAGENET, "RegNetX-16GF (torchvision)");
         add("RegNet", "regnet_x_32gf", RegNet::regnet_x_32gf, IMAGENET, "RegNetX-32GF (torchvision)");
+        add("MobileNet V2", "mobilenet_v2", MobileNetV2::mobilenet_v2, IMAGENET, "MobileNet V2 (torchvision)");
+        add("MobileNet V3", "mobilenet_v3_small", MobileNetV3::mobilenet_v3_small, IMAGENET,
+                "MobileNet V3 small (torchvision)");
+        add("MobileNet V3", "mobilenet_v3_large", MobileNetV3::mobilenet_v3_large, IMAGENET,
+                "MobileNet V3 large (torchvision)");
+        add("MNASNet", "mnasnet0_5", MNASNet::mnasnet0_5, IMAGENET, "MNASNet B1 0.5x (torchvision)");
+        add("MNASNet", "mnasnet0_75", MNASNet::mnasnet0_75, IMAGENET, "MNASNet B1 0.75x (torchvision)");
+        add("MNASNet", "mnasnet1_0", MNASNet::mnasnet1_0, IMAGENET, "MNASNet B1 1.0x (torchvision)");
+        add("MNASNet", "mnasnet1_3", MNASNet::mnasnet1_3, IMAGENET, "MNASNet B1 1.3x (torchvision)");
+        // the EfficientNets' default inputs are the crop sizes of torchvision's ImageNet weights
+        add("EfficientNet", "efficientnet_b0", EfficientNet::efficientnet_b0, IMAGENET,
+                "EfficientNet-B0 (torchvision)");
+        add("EfficientNet", "efficientnet_b1", EfficientNet::efficientnet_b1, rgb(240),
+                "EfficientNet-B1 (torchvision)");
+        add("EfficientNet", "efficientnet_b2", EfficientNet::efficientnet_b2, rgb(288),
+                "EfficientNet-B2 (torchvision)");
+        add("EfficientNet", "efficientnet_b3", EfficientNet::efficientnet_b3, rgb(300),
+                "EfficientNet-B3 (torchvision)");
+        add("EfficientNet", "efficientnet_b4", EfficientNet::efficientnet_b4, rgb(380),
+                "EfficientNet-B4 (torchvision)");
+        add("EfficientNet", "efficientnet_b5", EfficientNet::efficientnet_b5, rgb(456),
+                "EfficientNet-B5 (torchvision)");
+        add("EfficientNet", "efficientnet_b6", EfficientNet::efficientnet_b6, rgb(528),
+                "EfficientNet-B6 (torchvision)");
+        add("EfficientNet", "efficientnet_b7", EfficientNet::efficientnet_b7, rgb(600),
+                "EfficientNet-B7 (torchvision)");
+        add("EfficientNetV2", "efficientnet_v2_s", EfficientNet::efficientnet_v2_s, rgb(384),
+                "EfficientNetV2-S (torchvision)");
+        add("EfficientNetV2", "efficientnet_v2_m", EfficientNet::efficientnet_v2_m, rgb(480),
+                "EfficientNetV2-M (torchvision)");
+        add("EfficientNetV2", "efficientnet_v2_l", EfficientNet::efficientnet_v2_l, rgb(480),
+                "EfficientNetV2-L (torchvision)");
         add("ConvNeXt", "convnext_tiny", ConvNeXt::convnext_tiny, IMAGENET, "ConvNeXt-T (torchvision)");
         add("ConvNeXt", "convnext_small", ConvNeXt::convnext_small, IMAGENET, "ConvNeXt-S (torchvision)");
         add("ConvNeXt", "convnext_base", ConvNeXt::convnext_base, IMAGENET, "ConvNeXt-B (torchvision)");
@@ -88,6 +120,10 @@ public final class ModelRegistry {
     }
 
     private ModelRegistry() {
+    }
+
+    private static int[] rgb(int size) {
+        return new int[] {3, size, size};
     }
 
     private static void add(String family, String name, Function<ModelOptions, Module> factory, int[] input,

@@ -123,17 +123,11 @@ public final class RegNet extends Module {
         for (int i = 1; i <= depth; i++) {
             if (i == depth || blockWidths[i] != blockWidths[i - 1]) {
                 int g = Math.min(groupWidth, blockWidths[start]);
-                stages.add(new Stage(makeDivisible(blockWidths[start], g), 2, i - start, g, 1.0));
+                stages.add(new Stage(Widths.makeDivisible(blockWidths[start], g), 2, i - start, g, 1.0));
                 start = i;
             }
         }
         return stages;
-    }
-
-    /** torchvision's {@code _make_divisible}: the nearest multiple of {@code divisor}, never 10% below {@code v}. */
-    static int makeDivisible(double v, int divisor) {
-        int rounded = Math.max(divisor, (int) (v + divisor / 2.0) / divisor * divisor);
-        return rounded < 0.9 * v ? rounded + divisor : rounded;
     }
 
     private static RegNet regnet(int depth, int w0, double wa, double wm, int groupWidth, double seRatio,
