@@ -8,9 +8,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.ShapeOnlyBackend;
 import org.cnn4j.cpu.CpuBackend;
 import org.cnn4j.nn.AuxiliaryOutputs;
 import org.cnn4j.nn.Dropout;
@@ -36,12 +38,22 @@ class ZooGoldenTest {
     private static final Backend CPU = new CpuBackend();
     private static final int CLASSES = 10;
 
-    /** Built once and shared by the logits and gradient tests (initialising 28M weights takes seconds). */
+    /** Built once and shared by the logits and gradient tests. */
     private static final Map<String, Module> MODELS = new HashMap<>();
 
     private static Module model(String name) {
-        try (Backends.Use use = Backends.use(CPU)) {
-            return MODELS.computeIfAbsent(name, n -> ModelRegistry.create(n, ModelOptions.numClasses(CLASSES)));
+        return MODELS.computeIfAbsent(name, n -> uninitialised(() -> ModelRegistry.create(n,
+                ModelOptions.numClasses(CLASSES))));
+    }
+
+    /**
+     * The model built on the shape-only backend (where initialisation draws nothing) and moved to the CPU: every
+     * value is then written by {@link GoldenWeights#fillHashed}, so drawing 28M initial weights would be wasted
+     * seconds. (ZooInitTest checks the initialisation.)
+     */
+    private static Module uninitialised(Supplier<Module> factory) {
+        try (Backends.Use use = Backends.use(new ShapeOnlyBackend())) {
+            return factory.get().to(CPU);
         }
     }
 
@@ -53,18 +65,17 @@ class ZooGoldenTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"squeezenet1_0", "densenet121", "shufflenet_v2_x1_0", "regnet_x_400mf", "regnet_y_400mf",
-        "googlenet", "inception_v3", "convnext_tiny"})
+        "googlenet", "inception_v3", "convnext_tiny", "mobilenet_v2", "mobilenet_v3_large", "mnasnet1_0",
+        "efficientnet_b0", "efficientnet_v2_s"})
     void logitsMatchTorchvision(String name) {
         List<String> fixture = Fixtures.lines("logits/" + name + ".txt");
         assertEquals("hash", Fixtures.field(fixture, "weights"));
         Shape input = shape(Fixtures.field(fixture, "input"));
         double tolerance = Double.parseDouble(Fixtures.field(fixture, "tolerance"));
         double[] expected = numbers(Fixtures.field(fixture, "logits"));
-        Module model;
-        try (Backends.Use use = Backends.use(CPU)) {
-            model = name.equals("googlenet") ? MODELS.computeIfAbsent("googlenet transform_input",
-                    n -> new GoogLeNet(CLASSES, true, true, 0.2f, 0.7f)) : model(name); // the fixture's flag
-        }
+        Module model = name.equals("googlenet") ? MODELS.computeIfAbsent("googlenet transform_input",
+                n -> uninitialised(() -> new GoogLeNet(CLASSES, true, true, 0.2f, 0.7f))) // the fixture's flag
+                : model(name);
         long before = CPU.liveBytes();
         try (Backends.Use use = Backends.use(CPU)) {
             GoldenWeights.fillHashed(model.stateDict());
@@ -86,7 +97,8 @@ class ZooGoldenTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"squeezenet1_1", "densenet121", "shufflenet_v2_x0_5", "regnet_y_400mf", "googlenet",
-        "inception_v3", "convnext_tiny"})
+        "inception_v3", "convnext_tiny", "mobilenet_v2", "mobilenet_v3_small", "mnasnet0_5", "efficientnet_b0",
+        "efficientnet_v2_s"})
     void trainingStepGradientsMatchPyTorch(String name) {
         List<String> fixture = Fixtures.lines("grads/" + name + ".txt");
         assertEquals("hash", Fixtures.field(fixture, "weights"));

@@ -83,6 +83,33 @@ class ZooInitTest {
     }
 
     @Test
+    void mobileFamilies() {
+        try (Backends.Use use = Backends.use(CPU)) {
+            try (Module m = ModelRegistry.create("mobilenet_v2")) {
+                Map<String, Tensor> sd = m.stateDict(); // kaiming_normal fan_out: sqrt(2 / (out * k * k))
+                assertStd(Math.sqrt(2.0 / 960), sd.get("features.17.conv.0.0.weight"), "1x1 expansion [960, 160]");
+                assertStd(0.01, sd.get("classifier.1.weight"), "classifier");
+            }
+            try (Module m = ModelRegistry.create("mnasnet0_5")) {
+                // linear: kaiming_uniform(fan_out, sigmoid gain 1), bound sqrt(3 / 1000), std 1/sqrt(1000)
+                assertStd(1 / Math.sqrt(1000), m.stateDict().get("classifier.1.weight"), "classifier");
+                assertZero(m.stateDict().get("classifier.1.bias"), "classifier bias");
+            }
+            try (Module m = ModelRegistry.create("efficientnet_b0")) {
+                Tensor fc = m.stateDict().get("classifier.1.weight"); // U(+-1/sqrt(out)), std 1/sqrt(3 * 1000)
+                assertTrue(maxAbs(fc) <= 1 / Math.sqrt(1000), "inside the bound");
+                assertStd(1 / Math.sqrt(3.0 * 1000), fc, "classifier");
+            }
+            try (Module m = ModelRegistry.create("convnext_tiny")) {
+                Map<String, Tensor> sd = m.stateDict();
+                assertStd(0.02, sd.get("features.1.0.block.3.weight"), "pointwise linear [384, 96]");
+                assertZero(sd.get("features.1.0.block.3.bias"), "linear bias");
+                assertEquals(1e-6, maxAbs(sd.get("features.5.8.layer_scale")), 1e-12, "layer scale");
+            }
+        }
+    }
+
+    @Test
     void inceptionTruncatedNormalsWithTheAuxFcQuirk() {
         try (Backends.Use use = Backends.use(CPU); Module m = ModelRegistry.create("inception_v3")) {
             Map<String, Tensor> sd = m.stateDict();
