@@ -63,7 +63,7 @@ public final class InferCommand implements Callable<Integer> {
             }
             requireFinite(x, y);
             Safetensors.save(output, Map.of("output", y), Map.of("model", args.model, "weights",
-                    String.valueOf(args.weights.getFileName())));
+                    args.weights == null ? "(in the model file)" : String.valueOf(args.weights.getFileName())));
             spec.commandLine().getOut().println("wrote output " + y.shape() + " to " + output);
             spec.commandLine().getOut().flush();
         }

@@ -8,6 +8,7 @@ import org.cnn4j.backend.Backend;
 import org.cnn4j.io.Weights;
 import org.cnn4j.models.ModelOptions;
 import org.cnn4j.models.ModelRegistry;
+import org.cnn4j.models.OnnxModels;
 import org.cnn4j.nn.Module;
 import org.cnn4j.nn.StateDictException;
 import org.cnn4j.tensor.MemoryScope;
@@ -35,13 +36,14 @@ final class ModelArgs {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, description = "Model name (see `cnn models`).")
+    @Option(names = "--model", required = true, description = "Model name (see `cnn models`) or an .onnx file.")
     String model;
 
     @Option(names = "--num-classes", description = "Number of output classes (default: the model's).")
     Integer numClasses;
 
-    @Option(names = "--weights", required = true, description = ModelArgs.WEIGHTS_HELP)
+    @Option(names = "--weights", description = ModelArgs.WEIGHTS_HELP + " Required for zoo models; optional for an"
+            + " .onnx model, which carries its own.")
     Path weights;
 
     @Option(names = "--weights-key", description = ModelArgs.WEIGHTS_KEY_HELP)
@@ -54,6 +56,9 @@ final class ModelArgs {
     /** The registry options; an unknown model or a bad --num-classes is a usage error. */
     ModelOptions options() {
         common.check();
+        if (weights == null && !OnnxModels.isOnnx(model)) {
+            throw OptionChecks.usage(spec, "--weights is required for zoo model '" + model + "'");
+        }
         return ModelCliSupport.options(spec, model, numClasses);
     }
 
@@ -64,7 +69,9 @@ final class ModelArgs {
 
     /** Strict load; a file that does not fit fails with every missing, unexpected and mis-shaped key. */
     void loadWeights(Module net, Backend be) throws IOException {
-        loadWeights(weights, weightsKey, model, net, be);
+        if (weights != null) {
+            loadWeights(weights, weightsKey, model, net, be);
+        }
     }
 
     /** {@link #loadWeights(Module, Backend)} for commands that take their options otherwise ({@code eval}). */

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.cnn4j.backend.BackendProvider;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.models.ModelRegistry;
+import org.cnn4j.models.OnnxModels;
 import org.cnn4j.train.TrainConfig;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -37,6 +38,12 @@ final class OptionChecks {
     }
 
     static void model(CommandSpec spec, String model) {
+        if (OnnxModels.isOnnx(model)) {
+            if (!java.nio.file.Files.isRegularFile(java.nio.file.Path.of(model))) {
+                throw usage(spec, "--model: no ONNX file '" + model + "'");
+            }
+            return;
+        }
         if (!ModelRegistry.names().contains(model)) {
             throw usage(spec, "unknown model '" + model + "'; known models: "
                     + String.join(", ", ModelRegistry.names()));

@@ -1,6 +1,7 @@
 package org.cnn4j.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -14,6 +15,9 @@ import org.cnn4j.backend.Backends;
 import org.cnn4j.data.Augmentations;
 import org.cnn4j.data.ImageFiles;
 import org.cnn4j.data.ImageFolderDataset;
+import org.cnn4j.distributed.Collective;
+import org.cnn4j.distributed.DistributedDataParallel;
+import org.cnn4j.distributed.RingEnvironment;
 import org.cnn4j.nn.Module;
 import org.cnn4j.train.Checkpoint;
 import org.cnn4j.train.Fit;
@@ -148,13 +152,27 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--stop-after", defaultValue = "0", description = "end this invocation after N epochs (continue later with --resume)")
     int stopAfter;
 
+    @Option(names = "--nproc", defaultValue = "1", description = "train data-parallel in N worker processes on this machine (like torchrun); --batch-size is the global batch, split evenly (default: ${DEFAULT-VALUE})")
+    int nproc;
+
+    @Option(names = "--collective-timeout", defaultValue = "300", description = "--nproc: seconds a worker waits for the others before it fails naming the rank at fault (default: ${DEFAULT-VALUE})")
+    int collectiveTimeout;
+
     @Override
     public Integer call() throws Exception {
         checkOptions();
+        RingEnvironment ring = DistributedTrain.ring().orElse(null);
         Checkpoint.State resumed = resume == null ? null : Checkpoint.readState(resume);
         TrainConfig config = resumed == null ? fresh() : resumed(resumed.config());
         Path outDir = out != null ? out : resume != null ? resume.toAbsolutePath().getParent()
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (nproc > 1 && ring == null) {
+            return DistributedTrain.launch(spec, nproc, outDir, Duration.ofSeconds(collectiveTimeout));
+        }
+        if (ring != null) {
+            DistributedTrain.quietUnlessRankZero(ring);
+        }
+        boolean writer = ring == null || ring.rank() == 0;
         Backend backend = common.resolve();
         Augmentations augmentations = input.augmentations(config.augment(), 0);
         TrainingData td = TrainingData.load(config.dataset(), data, download, config.limitTrain(), config.limitTest(),
@@ -172,18 +190,36 @@ public final class TrainCommand implements Callable<Integer> {
                      System.out);
              TensorBoardOutput tensorboard = new TensorBoardOutput(input.histograms)) {
             ProgressReporter progress = new ProgressReporter(System.out, System.console() != null);
+            Collective collective = null;
+            DistributedDataParallel ddp = null;
             Fit fit = new Fit(config, net, td.fitData(augmentations.batch(td.numClasses()), input.workers), backend)
-                    .overwrite(overwrite).stopAfter(stopAfter).addListener(progress)
-                    .addListener(new CurvesListener(outDir, config.model() + " on " + td.name()));
-            if (input.tensorboard) {
+                    .overwrite(overwrite).stopAfter(stopAfter);
+            if (writer) {
+                fit.addListener(progress).addListener(new CurvesListener(outDir, config.model() + " on " + td.name()));
+            }
+            if (writer && input.tensorboard) {
                 fit.addListener(tensorboard);
+            }
+            if (ring != null) {
+                DistributedTrain.setupDone();
+                collective = ring.join();
+                ddp = new DistributedDataParallel(net, collective);
+                fit.distributed(ddp);
             }
             System.out.printf(Locale.ROOT, "model: %s, %,d parameters; optimizer %s, lr %.3g, schedule %s; %d epochs%n",
                     config.model(), net.parameterCount(), config.optimizer().id(), config.lr(), config.schedule().id(),
                     config.epochs());
             FitResult result;
             try (InterruptNote note = InterruptNote.install(fit)) {
-                result = resumed == null ? fit.run(outDir) : fit.resume(resume, outDir);
+                Path writeTo = writer ? outDir : null;
+                result = resumed == null ? fit.run(writeTo) : fit.resume(resume, writeTo);
+            } finally {
+                if (ddp != null) {
+                    ddp.close();
+                }
+                if (collective != null) {
+                    collective.close();
+                }
             }
             if (result.lastTest() == null) {
                 System.out.println("nothing to do: the checkpoint already finished " + config.epochs() + " epochs");
@@ -208,6 +244,16 @@ public final class TrainCommand implements Callable<Integer> {
         OptionChecks.parsed(spec, "--on-nonfinite", onNonFinite, NonFinitePolicy::of);
         OptionChecks.atLeast(spec, "--epochs", epochs, 1);
         OptionChecks.atLeast(spec, "--batch-size", batchSize, 1);
+        OptionChecks.atLeast(spec, "--nproc", nproc, 1);
+        OptionChecks.atLeast(spec, "--collective-timeout", collectiveTimeout, 1);
+        if (nproc > 1 && batchSize % nproc != 0) {
+            throw OptionChecks.usage(spec, "--batch-size " + batchSize + " is the global batch and must be a multiple"
+                    + " of --nproc " + nproc);
+        }
+        if (nproc > 1 && "skip".equalsIgnoreCase(onNonFinite)) {
+            throw OptionChecks.usage(spec, "--on-nonfinite skip cannot be used with --nproc: a rank would skip a step"
+                    + " alone and fall out of step with the others");
+        }
         OptionChecks.atLeast(spec, "--warmup-epochs", warmupEpochs, 0);
         OptionChecks.atLeast(spec, "--plateau-patience", plateauPatience, 0);
         OptionChecks.atLeast(spec, "--early-stopping", patience, 0);

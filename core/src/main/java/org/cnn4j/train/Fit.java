@@ -10,6 +10,10 @@ import java.util.Locale;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.data.DataLoader;
 import org.cnn4j.data.ImageShape;
+import org.cnn4j.distributed.DistributedDataParallel;
+import org.cnn4j.distributed.DistributedSampler;
+import org.cnn4j.distributed.EpochShard;
+import org.cnn4j.distributed.GlobalStepLoss;
 import org.cnn4j.nn.Module;
 import org.cnn4j.optim.Optimizer;
 import org.cnn4j.optim.ReduceLROnPlateau;
@@ -43,6 +47,8 @@ public final class Fit {
     private int stopAfter;
     private final FitProgress progress = new FitProgress();
     private volatile StepLog activeLog;
+    private DistributedDataParallel ddp;
+    private EpochShard shard;
 
     public Fit(TrainConfig config, Module model, FitData data, Backend backend) {
         this.config = config;
@@ -58,6 +64,22 @@ public final class Fit {
 
     public Fit addGradientHook(GradientHook hook) {
         hooks.add(hook);
+        return this;
+    }
+
+    /**
+     * Trains data-parallel as one rank of {@code ddp}'s collective: this rank loads its share of every global batch of
+     * {@code batchSize} examples, the gradients are averaged across ranks before each optimizer step, and rank 0's
+     * weights are broadcast at the start (after a resume every rank has loaded the same checkpoint). Only rank 0
+     * should write: run the others with a null output folder.
+     */
+    public Fit distributed(DistributedDataParallel ddp) {
+        if (config.onNonFinite() == NonFinitePolicy.SKIP) {
+            throw new IllegalArgumentException("data-parallel training cannot skip a step with a non-finite loss:"
+                    + " only that rank would skip it and the ranks would fall out of step; use the stop policy");
+        }
+        this.ddp = ddp;
+        hooks.add(ddp.gradientHook());
         return this;
     }
 
@@ -116,12 +138,14 @@ public final class Fit {
             TrainConfig.checkBatchFits(config.batchSize(), shape.channels(), shape.height(), shape.width());
         }
         ParamGroups groups = ParamGroups.of(model, config);
+        if (ddp != null) {
+            ddp.broadcastState(); // before the EMA copies the weights; a resume then loads the same state everywhere
+        }
         boolean resumingHere = checkpoint != null && outDir != null
                 && checkpoint.toAbsolutePath().normalize().getParent().equals(outDir.toAbsolutePath().normalize());
         TrainListener listener = TrainListener.all(listeners);
         try (RunFolder folder = outDir == null ? null : RunFolder.open(outDir, resumingHere, overwrite);
-             DataLoader trainLoader = new DataLoader(data.train(), config.batchSize(), true, config.seed(), false,
-                     data.trainTransform(), data.trainBatchTransform(), data.workers());
+             DataLoader trainLoader = trainLoader();
              DataLoader testLoader = new DataLoader(data.test(), config.batchSize(), false, config.seed(), false,
                      data.testTransform(), null, data.workers());
              Optimizer optimizer = config.optimizer().create(config, groups.groups());
@@ -138,12 +162,28 @@ public final class Fit {
             activeLog = stepLog;
             TrainListener all = stepLog == null ? TrainListener.both(progress, listener)
                     : TrainListener.all(List.of(progress, stepLog, listener));
+            if (ddp != null) {
+                all = new GlobalStepLoss(all, ddp.collective());
+            }
             Run run = new Run(folder, optimizer, ema, groups, trainLoader, testLoader, all,
                     saved == null ? List.of() : saved.history());
             return run.execute();
         } finally {
             activeLog = null;
         }
+    }
+
+    /** The whole shuffled training set, or with {@link #distributed} this rank's share of each global batch. */
+    private DataLoader trainLoader() {
+        if (ddp == null) {
+            return new DataLoader(data.train(), config.batchSize(), true, config.seed(), false, data.trainTransform(),
+                    data.trainBatchTransform(), data.workers());
+        }
+        DistributedSampler sampler = new DistributedSampler(data.train(), config.batchSize(), ddp.rank(),
+                ddp.worldSize(), true, config.seed());
+        shard = new EpochShard(data.train(), sampler);
+        return new DataLoader(shard, sampler.localBatch(), false, config.seed(), false, data.trainTransform(),
+                data.trainBatchTransform(), data.workers());
     }
 
     /** The state of one invocation: the epoch loop and what it writes. */
@@ -194,6 +234,9 @@ public final class Fit {
             long skipped = 0;
             String stopReason = null;
             for (int epoch = start; epoch < config.epochs(); epoch++) {
+                if (shard != null) {
+                    shard.setEpoch(epoch);
+                }
                 EpochLoop.Stats stats = loop.run(trainLoader, epoch);
                 skipped += stats.skippedSteps();
                 last = evaluate(epoch);
