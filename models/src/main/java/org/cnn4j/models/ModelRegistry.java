@@ -12,6 +12,11 @@ public final class ModelRegistry {
     /** A model's factory, its default input (C, H, W), a one-line description and its family ("DenseNet"). */
     public record Entry(String name, Function<ModelOptions, Module> factory, int[] defaultInput, String description,
                         String family) {
+        /** A model outside the registry's families (an imported graph). */
+        public Entry(String name, Function<ModelOptions, Module> factory, int[] defaultInput, String description) {
+            this(name, factory, defaultInput, description, "other");
+        }
+
         /** A copy: the arrays are shared between entries (every ImageNet model has the same one). */
         @Override
         public int[] defaultInput() {
