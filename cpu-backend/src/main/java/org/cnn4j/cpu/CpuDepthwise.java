@@ -48,6 +48,32 @@ final class CpuDepthwise {
         return (a + b - 1) / b;
     }
 
+    /** The work at one (output row, filter tap) pair: output columns [q0, q1) read input columns q * stride + off. */
+    @FunctionalInterface
+    private interface RowTap {
+        void run(int outRow, int inRow, int tap, int off, int q0, int q1);
+    }
+
+    /**
+     * Visits the (output row, tap) pairs whose input row is inside the plane, in (row, tap row, tap column) order,
+     * with the range of output columns whose input column is inside too. The bodies below loop over that range.
+     */
+    private static void forEachRowTap(Plane g, RowTap body) {
+        ConvSpec sp = g.spec();
+        for (int ip = 0; ip < g.p(); ip++) {
+            for (int ir = 0; ir < g.r(); ir++) {
+                int ih = ip * sp.strideH() - sp.padH() + ir * sp.dilationH();
+                if (ih < 0 || ih >= g.h()) {
+                    continue;
+                }
+                for (int is = 0; is < g.s(); is++) {
+                    int off = is * sp.dilationW() - sp.padW();
+                    body.run(ip, ih, ir * g.s() + is, off, g.qBegin(off), g.qEnd(off));
+                }
+            }
+        }
+    }
+
     static void forward(float[] x, int[] xd, float[] w, int[] wd, float[] y, int[] yd, ConvSpec spec) {
         Plane g = Plane.of(xd, wd, yd, spec);
         int channels = xd[1];
@@ -60,34 +86,22 @@ final class CpuDepthwise {
     }
 
     private static void forwardPlane(float[] x, int xOff, float[] w, int wOff, float[] y, int yOff, Plane g) {
-        ConvSpec sp = g.spec();
-        int stride = sp.strideW();
-        for (int ip = 0; ip < g.p(); ip++) {
-            int yRow = yOff + ip * g.q();
-            Arrays.fill(y, yRow, yRow + g.q(), 0f);
-            for (int ir = 0; ir < g.r(); ir++) {
-                int ih = ip * sp.strideH() - sp.padH() + ir * sp.dilationH();
-                if (ih < 0 || ih >= g.h()) {
-                    continue;
+        int stride = g.spec().strideW();
+        Arrays.fill(y, yOff, yOff + g.p() * g.q(), 0f);
+        forEachRowTap(g, (ip, ih, tap, off, q0, q1) -> {
+            float wv = w[wOff + tap];
+            int yRow = yOff + ip * g.q(), xRow = xOff + ih * g.w();
+            if (stride == 1) {
+                int base = xRow + off;
+                for (int iq = q0; iq < q1; iq++) {
+                    y[yRow + iq] += x[base + iq] * wv;
                 }
-                int xRow = xOff + ih * g.w();
-                for (int is = 0; is < g.s(); is++) {
-                    float tap = w[wOff + ir * g.s() + is];
-                    int off = is * sp.dilationW() - sp.padW();
-                    int q0 = g.qBegin(off), q1 = g.qEnd(off);
-                    if (stride == 1) {
-                        int base = xRow + off;
-                        for (int iq = q0; iq < q1; iq++) {
-                            y[yRow + iq] += x[base + iq] * tap;
-                        }
-                    } else {
-                        for (int iq = q0; iq < q1; iq++) {
-                            y[yRow + iq] += x[xRow + iq * stride + off] * tap;
-                        }
-                    }
+            } else {
+                for (int iq = q0; iq < q1; iq++) {
+                    y[yRow + iq] += x[xRow + iq * stride + off] * wv;
                 }
             }
-        }
+        });
     }
 
     /** dx = the transposed convolution of dy; each task owns whole planes of dx, so nothing is shared. */
@@ -104,34 +118,22 @@ final class CpuDepthwise {
 
     private static void backwardDataPlane(float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff,
                                           Plane g) {
-        ConvSpec sp = g.spec();
-        int stride = sp.strideW();
+        int stride = g.spec().strideW();
         Arrays.fill(dx, dxOff, dxOff + g.h() * g.w(), 0f);
-        for (int ip = 0; ip < g.p(); ip++) {
-            int dyRow = dyOff + ip * g.q();
-            for (int ir = 0; ir < g.r(); ir++) {
-                int ih = ip * sp.strideH() - sp.padH() + ir * sp.dilationH();
-                if (ih < 0 || ih >= g.h()) {
-                    continue;
+        forEachRowTap(g, (ip, ih, tap, off, q0, q1) -> {
+            float wv = w[wOff + tap];
+            int dyRow = dyOff + ip * g.q(), dxRow = dxOff + ih * g.w();
+            if (stride == 1) {
+                int base = dxRow + off;
+                for (int iq = q0; iq < q1; iq++) {
+                    dx[base + iq] += dy[dyRow + iq] * wv;
                 }
-                int dxRow = dxOff + ih * g.w();
-                for (int is = 0; is < g.s(); is++) {
-                    float tap = w[wOff + ir * g.s() + is];
-                    int off = is * sp.dilationW() - sp.padW();
-                    int q0 = g.qBegin(off), q1 = g.qEnd(off);
-                    if (stride == 1) {
-                        int base = dxRow + off;
-                        for (int iq = q0; iq < q1; iq++) {
-                            dx[base + iq] += dy[dyRow + iq] * tap;
-                        }
-                    } else {
-                        for (int iq = q0; iq < q1; iq++) {
-                            dx[dxRow + iq * stride + off] += dy[dyRow + iq] * tap;
-                        }
-                    }
+            } else {
+                for (int iq = q0; iq < q1; iq++) {
+                    dx[dxRow + iq * stride + off] += dy[dyRow + iq] * wv;
                 }
             }
-        }
+        });
     }
 
     /**
@@ -141,40 +143,23 @@ final class CpuDepthwise {
     static void backwardFilter(float[] x, int[] xd, float[] dy, int[] yd, float[] dw, int[] wd, ConvSpec spec) {
         Plane g = Plane.of(xd, wd, yd, spec);
         int n = xd[0], channels = xd[1];
+        int stride = spec.strideW();
         CpuThreads.parallelFor(channels, n * g.flops(), (from, to) -> {
             for (int c = from; c < to; c++) {
                 int wOff = c * g.r() * g.s();
                 Arrays.fill(dw, wOff, wOff + g.r() * g.s(), 0f);
                 for (int in = 0; in < n; in++) {
-                    int plane = in * channels + c;
-                    backwardFilterPlane(x, plane * g.h() * g.w(), dy, plane * g.p() * g.q(), dw, wOff, g);
+                    int xOff = (in * channels + c) * g.h() * g.w(), dyOff = (in * channels + c) * g.p() * g.q();
+                    forEachRowTap(g, (ip, ih, tap, off, q0, q1) -> {
+                        int dyRow = dyOff + ip * g.q(), xRow = xOff + ih * g.w();
+                        float acc = dw[wOff + tap];
+                        for (int iq = q0; iq < q1; iq++) {
+                            acc += dy[dyRow + iq] * x[xRow + iq * stride + off];
+                        }
+                        dw[wOff + tap] = acc;
+                    });
                 }
             }
         });
-    }
-
-    private static void backwardFilterPlane(float[] x, int xOff, float[] dy, int dyOff, float[] dw, int wOff,
-                                            Plane g) {
-        ConvSpec sp = g.spec();
-        int stride = sp.strideW();
-        for (int ip = 0; ip < g.p(); ip++) {
-            int dyRow = dyOff + ip * g.q();
-            for (int ir = 0; ir < g.r(); ir++) {
-                int ih = ip * sp.strideH() - sp.padH() + ir * sp.dilationH();
-                if (ih < 0 || ih >= g.h()) {
-                    continue;
-                }
-                int xRow = xOff + ih * g.w();
-                for (int is = 0; is < g.s(); is++) {
-                    int off = is * sp.dilationW() - sp.padW();
-                    int q0 = g.qBegin(off), q1 = g.qEnd(off);
-                    float acc = dw[wOff + ir * g.s() + is];
-                    for (int iq = q0; iq < q1; iq++) {
-                        acc += dy[dyRow + iq] * x[xRow + iq * stride + off];
-                    }
-                    dw[wOff + ir * g.s() + is] = acc;
-                }
-            }
-        }
     }
 }

@@ -6,7 +6,6 @@ import java.util.function.IntFunction;
 
 import org.cnn4j.nn.AdaptiveAvgPool2d;
 import org.cnn4j.nn.BatchNorm2d;
-import org.cnn4j.nn.Conv2d;
 import org.cnn4j.nn.Dropout;
 import org.cnn4j.nn.Init;
 import org.cnn4j.nn.Linear;
@@ -61,18 +60,11 @@ public final class EfficientNet extends Module {
         avgpool = registerModule("avgpool", new AdaptiveAvgPool2d(1, 1));
         classifier = registerModule("classifier", new Sequential(new Dropout(dropout), new Linear(lastOut,
                 numClasses)));
-        for (Module m : namedModules().values()) {
-            if (m instanceof Conv2d c) {
-                Init.kaimingNormal(c.weight(), 0, Init.FanMode.FAN_OUT, Init.Nonlinearity.LEAKY_RELU);
-                if (c.bias() != null) {
-                    Init.zeros(c.bias());
-                }
-            } else if (m instanceof Linear l) {
-                double range = 1 / Math.sqrt(l.outFeatures());
-                Init.uniform(l.weight(), -range, range);
-                Init.zeros(l.bias());
-            }
-        }
+        ZooInit.kaimingFanOutConvs(this, l -> {
+            double range = 1 / Math.sqrt(l.outFeatures());
+            Init.uniform(l.weight(), -range, range);
+            Init.zeros(l.bias());
+        });
     }
 
     @Override

@@ -45,14 +45,10 @@ public final class MNASNet extends Module {
         l.add(new Conv2d(depths[7], 1280, 1, 1, ConvSpec.of(1, 0), false)).add(bn(1280)).add(new ReLU());
         layers = registerModule("layers", l);
         classifier = registerModule("classifier", new Sequential(new Dropout(dropout), new Linear(1280, numClasses)));
-        for (Module m : namedModules().values()) {
-            if (m instanceof Conv2d c) {
-                Init.kaimingNormal(c.weight(), 0, Init.FanMode.FAN_OUT, Init.Nonlinearity.RELU);
-            } else if (m instanceof Linear lin) {
-                Init.kaimingUniform(lin.weight(), 0, Init.FanMode.FAN_OUT, Init.Nonlinearity.SIGMOID);
-                Init.zeros(lin.bias());
-            }
-        }
+        ZooInit.kaimingFanOutConvs(this, linear -> {
+            Init.kaimingUniform(linear.weight(), 0, Init.FanMode.FAN_OUT, Init.Nonlinearity.SIGMOID);
+            Init.zeros(linear.bias());
+        });
     }
 
     private static BatchNorm2d bn(int channels) {

@@ -4,7 +4,6 @@ import org.cnn4j.backend.ConvSpec;
 import org.cnn4j.nn.BatchNorm2d;
 import org.cnn4j.nn.Conv2d;
 import org.cnn4j.nn.Dropout;
-import org.cnn4j.nn.Init;
 import org.cnn4j.nn.Linear;
 import org.cnn4j.nn.Module;
 import org.cnn4j.nn.ReLU6;
@@ -39,17 +38,7 @@ public final class MobileNetV2 extends Module {
         f.add(new Conv2dNormActivation(input, last, 1, 1, 1, ReLU6::new));
         features = registerModule("features", f);
         classifier = registerModule("classifier", new Sequential(new Dropout(dropout), new Linear(last, numClasses)));
-        for (Module m : namedModules().values()) {
-            if (m instanceof Conv2d c) {
-                Init.kaimingNormal(c.weight(), 0, Init.FanMode.FAN_OUT, Init.Nonlinearity.LEAKY_RELU);
-                if (c.bias() != null) {
-                    Init.zeros(c.bias());
-                }
-            } else if (m instanceof Linear l) {
-                Init.normal(l.weight(), 0, 0.01);
-                Init.zeros(l.bias());
-            }
-        }
+        ZooInit.kaimingFanOutConvs(this, ZooInit.normalLinear(0.01));
     }
 
     @Override

@@ -5,11 +5,9 @@ import java.util.function.Supplier;
 
 import org.cnn4j.nn.AdaptiveAvgPool2d;
 import org.cnn4j.nn.BatchNorm2d;
-import org.cnn4j.nn.Conv2d;
 import org.cnn4j.nn.Dropout;
 import org.cnn4j.nn.Hardsigmoid;
 import org.cnn4j.nn.Hardswish;
-import org.cnn4j.nn.Init;
 import org.cnn4j.nn.Linear;
 import org.cnn4j.nn.Module;
 import org.cnn4j.nn.ReLU;
@@ -46,17 +44,7 @@ public final class MobileNetV3 extends Module {
         avgpool = registerModule("avgpool", new AdaptiveAvgPool2d(1, 1));
         classifier = registerModule("classifier", new Sequential(new Linear(lastOut, lastChannel), new Hardswish(),
                 new Dropout(dropout), new Linear(lastChannel, numClasses)));
-        for (Module m : namedModules().values()) {
-            if (m instanceof Conv2d c) {
-                Init.kaimingNormal(c.weight(), 0, Init.FanMode.FAN_OUT, Init.Nonlinearity.LEAKY_RELU);
-                if (c.bias() != null) {
-                    Init.zeros(c.bias());
-                }
-            } else if (m instanceof Linear l) {
-                Init.normal(l.weight(), 0, 0.01);
-                Init.zeros(l.bias());
-            }
-        }
+        ZooInit.kaimingFanOutConvs(this, ZooInit.normalLinear(0.01));
     }
 
     @Override

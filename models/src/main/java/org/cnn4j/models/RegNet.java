@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.cnn4j.nn.AdaptiveAvgPool2d;
-import org.cnn4j.nn.BatchNorm2d;
-import org.cnn4j.nn.Conv2d;
-import org.cnn4j.nn.Init;
 import org.cnn4j.nn.Linear;
 import org.cnn4j.nn.Module;
 import org.cnn4j.nn.ReLU;
@@ -48,14 +45,7 @@ public final class RegNet extends Module {
         trunkOutput = registerModule("trunk_output", trunk);
         avgpool = registerModule("avgpool", new AdaptiveAvgPool2d(1, 1));
         fc = registerModule("fc", new Linear(width, numClasses));
-        for (Module m : namedModules().values()) {
-            if (m instanceof Conv2d c) {
-                Init.kaimingNormal(c.weight(), 0, Init.FanMode.FAN_OUT, Init.Nonlinearity.RELU); // N(0, 2/fan_out)
-            } else if (m instanceof Linear l) {
-                Init.normal(l.weight(), 0, 0.01);
-                Init.zeros(l.bias());
-            }
-        }
+        ZooInit.kaimingFanOutConvs(this, ZooInit.normalLinear(0.01)); // N(0, 2/fan_out) convs
     }
 
     @Override
