@@ -14,7 +14,6 @@ import org.cnn4j.nn.ChannelLinear;
 import org.cnn4j.ops.Activations;
 import org.cnn4j.ops.ChannelNorm;
 import org.cnn4j.ops.ChannelShuffle;
-import org.cnn4j.ops.Slices;
 import org.cnn4j.ops.StochasticDepth;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
@@ -25,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The ops the model zoo added: narrow / chunk, ShuffleNet's channel shuffle, ConvNeXt's layer norm over channels
+ * The ops the model zoo added: ShuffleNet's channel shuffle, ConvNeXt's layer norm over channels
  * and channel-wise linear layer, stochastic depth, the SiLU / Hardswish / Hardsigmoid / ReLU6 activations. Values (PyTorch's where they come from a fixture: float32
  * inputs, float64 references, so the tolerance {@code 1e-5 + 1e-4 |ref|} only absorbs float32 rounding, as in
  * {@link GoldenOpsContract}), gradients (finite differences) and argument errors.
@@ -121,22 +120,6 @@ public abstract class ZooOpsContract extends BackendTestBase {
     }
 
     @Test
-    void narrowAndChunkValues() {
-        Tensor x = tensor(new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 2, 3, 2);
-        assertArrayEquals(new float[] {2, 3, 4, 5, 8, 9, 10, 11}, Slices.narrow(x, 1, 1, 2).toFloatArray());
-        assertEquals(Shape.of(2, 3, 1), Slices.narrow(x, -1, 1, 1).shape());
-        Tensor[] halves = Slices.chunk(tensor(new float[] {0, 1, 2, 3, 4, 5, 6, 7}, 1, 4, 2), 2, 1);
-        assertArrayEquals(new float[] {0, 1, 2, 3}, halves[0].toFloatArray());
-        assertArrayEquals(new float[] {4, 5, 6, 7}, halves[1].toFloatArray());
-    }
-
-    @Test
-    void narrowAndChunkGradients() {
-        GradCheck.check("narrow", in -> Slices.narrow(in[0], 1, 1, 2), param(2, 4, 3, 3));
-        GradCheck.check("chunk second half", in -> Slices.chunk(in[0], 2, 1)[1], param(2, 4, 2, 2));
-    }
-
-    @Test
     void channelShuffleMatchesPyTorch() {
         // torch.nn.functional.channel_shuffle(torch.arange(6.).view(1, 6, 1, 1), g) for g = 2 and 3
         Tensor x = tensor(new float[] {0, 1, 2, 3, 4, 5}, 1, 6, 1, 1);
@@ -170,11 +153,5 @@ public abstract class ZooOpsContract extends BackendTestBase {
                 () -> ChannelShuffle.channelShuffle(param(1, 6, 2, 2), 4));
         assertTrue(shuffle.getMessage().contains("groups=4") && shuffle.getMessage().contains("6 channels"),
                 shuffle.getMessage());
-        var narrow = assertThrows(IllegalArgumentException.class, () -> Slices.narrow(param(2, 3), 1, 2, 2));
-        assertTrue(narrow.getMessage().contains("[2, 4)") && narrow.getMessage().contains("size 3"),
-                narrow.getMessage());
-        var chunk = assertThrows(IllegalArgumentException.class, () -> Slices.chunk(param(2, 3), 2, 1));
-        assertTrue(chunk.getMessage().contains("2 chunks") && chunk.getMessage().contains("size 3"),
-                chunk.getMessage());
     }
 }

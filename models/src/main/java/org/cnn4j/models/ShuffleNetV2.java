@@ -11,7 +11,7 @@ import org.cnn4j.nn.Sequential;
 import org.cnn4j.ops.Arithmetic;
 import org.cnn4j.ops.ChannelShuffle;
 import org.cnn4j.ops.Shapes;
-import org.cnn4j.ops.Slices;
+import org.cnn4j.ops.Slicing;
 import org.cnn4j.tensor.Tensor;
 
 /**
@@ -101,7 +101,7 @@ public final class ShuffleNetV2 extends Module {
         public Tensor forward(Tensor x) {
             Tensor out;
             if (stride == 1) {
-                Tensor[] halves = Slices.chunk(x, 2, 1);
+                Tensor[] halves = Slicing.split(x, 1, x.dim(1) / 2, x.dim(1) / 2);
                 out = Shapes.concat(1, halves[0], branch2.call(halves[1]));
             } else {
                 out = Shapes.concat(1, branch1.call(x), branch2.call(x));
