@@ -50,7 +50,8 @@ public record ModelSummary(String model, Shape input, List<Layer> layers, long p
         model.eval();
         try (MemoryScope scope = MemoryScope.open(); NoGrad ng = NoGrad.enter();
              AutoCloseable hook = Module.addGlobalForwardHook((m, in, out) -> {
-                 if (m.namedChildren().isEmpty()) {
+                 // leaves, and containers with parameters of their own (ConvNeXt's layer_scale)
+                 if (m.namedChildren().isEmpty() || ownParams(m) > 0) {
                      layers.add(new Layer(names.getOrDefault(m, "?"), m.typeName(), out.shape(), ownParams(m),
                              macs(m, out)));
                  }
@@ -70,10 +71,13 @@ public record ModelSummary(String model, Shape input, List<Layer> layers, long p
         return new ModelSummary(name, input, List.copyOf(layers), model.parameterCount(), total);
     }
 
+    /** The parameters registered on {@code m} itself (unqualified names), not on its children. */
     private static long ownParams(Module m) {
         long n = 0;
-        for (Tensor t : m.namedParameters().values()) {
-            n += t.numel();
+        for (Map.Entry<String, Tensor> e : m.namedParameters().entrySet()) {
+            if (e.getKey().indexOf('.') < 0) {
+                n += e.getValue().numel();
+            }
         }
         return n;
     }
