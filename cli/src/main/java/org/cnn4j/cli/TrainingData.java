@@ -16,6 +16,7 @@ import org.cnn4j.data.Normalize;
 import org.cnn4j.data.RandomCrop;
 import org.cnn4j.data.RandomHorizontalFlip;
 import org.cnn4j.data.Resize;
+import org.cnn4j.data.SequenceDataset;
 import org.cnn4j.data.CenterCrop;
 import org.cnn4j.data.Subset;
 import org.cnn4j.data.ToUnit;
@@ -27,7 +28,7 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
                     Transform testTransform) {
     /** The accepted --dataset names (case-insensitive), aliases included. */
     static final String[] NAMES = {"fashion-mnist", "fashion_mnist", "fmnist", "cifar10", "cifar-10", "folder",
-        "imagefolder"};
+        "imagefolder", "sequence"};
 
     static TrainingData load(String dataset, Path dataDir, boolean download, int limitTrain, int limitTest,
                              boolean augment, int imageSize) throws IOException {
@@ -35,8 +36,9 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
             case "fashion-mnist", "fashion_mnist", "fmnist" -> fashion(dataDir, download, augment);
             case "cifar10", "cifar-10" -> cifar(dataDir, augment);
             case "folder", "imagefolder" -> folder(dataDir, augment, imageSize);
+            case "sequence" -> sequence(dataDir);
             default -> throw new IllegalArgumentException("unknown --dataset '" + dataset
-                    + "'; expected fashion-mnist, cifar10 or folder");
+                    + "'; expected fashion-mnist, cifar10, folder or sequence");
         };
         Dataset train = Subset.first(full.train, limitTrain);
         Dataset test = Subset.first(full.test, limitTest);
@@ -57,7 +59,25 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
     /** The model head and input channels that fit this data. */
     ModelOptions modelOptions() {
         ModelOptions options = ModelOptions.numClasses(numClasses());
+        if (train instanceof SequenceDataset s && s.vocabSize() > 0) {
+            options = options.withVocabSize(s.vocabSize());
+        }
         return train.shape() == null ? options : options.withInChannels(train.shape().channels());
+    }
+
+    /** {@code DIR/train.csv} and {@code DIR/test.csv} of token ids or samples (format: {@link SequenceDataset}). */
+    private static TrainingData sequence(Path dataDir) throws IOException {
+        if (dataDir == null) {
+            throw new IllegalArgumentException("--dataset sequence needs --data DIR with train.csv and test.csv"
+                    + " (header 'label,tokens' or 'label,samples', then lines 'label,v1 v2 ...')");
+        }
+        SequenceDataset.Split split = SequenceDataset.read(dataDir);
+        String what = split.kind() == SequenceDataset.Kind.TOKENS
+                ? String.format(Locale.ROOT, "token ids below %d", split.vocabSize()) : "float samples";
+        return new TrainingData("sequence", split.train(), split.test(), String.format(Locale.ROOT,
+                "sequences of %s under %s (%d train, %d test, %d classes, padded to %d)", what, dataDir,
+                split.train().size(), split.test().size(), split.train().classNames().size(), split.length()),
+                null, null);
     }
 
     private static TrainingData fashion(Path dataDir, boolean download, boolean augment) throws IOException {

@@ -20,7 +20,7 @@ public final class ModelHeads {
 
     /** The state-dict prefix of the final linear layer, e.g. {@code "fc."} or {@code "classifier.6."}. */
     public static String headPrefix(Module model) {
-        if (model instanceof ResNet || model instanceof CifarResNet) {
+        if (model instanceof ResNet || model instanceof CifarResNet || model instanceof TextCnn || model instanceof M5) {
             return "fc.";
         }
         if (model instanceof AlexNet || model instanceof VGG) {
