@@ -9,6 +9,6 @@ final class Subcommands {
 
     static List<Object> all() {
         return List.of(new TrainCommand(), new EvalCommand(), new ModelsCommand(), new SummaryCommand(),
-                new InferCommand(), new PredictCommand(), new BenchCommand());
+                new InferCommand(), new PredictCommand(), new BenchCommand(), new ExplainCommand());
     }
 }
