@@ -3,6 +3,11 @@
 and prints a ratio table (cnn4j throughput / PyTorch throughput; > 1 means cnn4j is faster).
 
 Usage: tools/bench/compare.py [--threads N] [--runs 5] [--quick] [--markdown] [--backend cpu|cuda] [--only TEXT]
+                              [--tf32 on|off] [--jar cli/target/cnn.jar [--java /path/to/java]]
+cnn4j runs through ./cnn (which builds the jar with Maven when it is missing or stale), or, with --jar, straight from
+that jar with --java (default: java on PATH): Maven is never called then (the GPU bundle uses this).
+--tf32 sets cuDNN's TF32 convolutions the same way in both (torch.backends.cudnn.allow_tf32 and -Dcnn4j.cuda.tf32;
+default on, both libraries' default); GEMM is plain fp32 in both (PyTorch's matmul.allow_tf32=False, cnn4j's cuBLAS).
 Needs PyTorch (Debian: apt-get install python3-torch; for a fast BLAS also libopenblas0-pthread). With
 --backend cuda, cnn4j runs on its CUDA backend and PyTorch on its CUDA device, and the GPU cases (resnet50
 training and inference at batch 64) are added.
@@ -39,9 +44,21 @@ def torch_median(fn, runs, sync, warmup=2):
     return statistics.median(times)
 
 
-def cnn_bench(args, runs, threads, backend):
-    env = dict(os.environ, CNN4J_CPU_THREADS=str(threads))
-    cmd = [os.path.join(ROOT, "cnn"), "bench", "--backend", backend, "--runs", str(runs), "--json"] + args
+# the ./cnn launcher's JVM settings, used as they are when running a given jar
+JVM_FLAGS = ["-XX:+UseParallelGC", "-XX:MaxNewSize=128m", "--add-modules", "jdk.incubator.vector", "-Xmx4g"]
+
+
+def cnn_command(opts):
+    tf32 = f"-Dcnn4j.cuda.tf32={'true' if opts.tf32 == 'on' else 'false'}"
+    if opts.jar:
+        return [opts.java] + JVM_FLAGS + [tf32, "-jar", opts.jar], {}
+    return [os.path.join(ROOT, "cnn")], {"JAVA_OPTS": " ".join(["-Xmx4g", tf32])}
+
+
+def cnn_bench(args, runs, threads, backend, opts):
+    launcher, extra_env = cnn_command(opts)
+    env = dict(os.environ, CNN4J_CPU_THREADS=str(threads), **extra_env)
+    cmd = launcher + ["bench", "--backend", backend, "--runs", str(runs), "--json"] + args
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -104,7 +121,12 @@ def main():
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--backend", choices=["cpu", "cuda"], default="cpu")
     ap.add_argument("--only", help="run only the cases whose name contains this text, e.g. resnet18")
+    ap.add_argument("--tf32", choices=["on", "off"], default="on", help="cuDNN TF32 convolutions in both (CUDA)")
+    ap.add_argument("--jar", help="run cnn4j from this built jar (never Maven), e.g. cli/target/cnn.jar")
+    ap.add_argument("--java", default="java", help="the java executable for --jar (default: java on PATH)")
     args = ap.parse_args()
+    if args.jar and not os.path.isfile(args.jar):
+        sys.exit(f"--jar {args.jar}: no such file")
     try:
         import torch
     except ImportError:
@@ -115,6 +137,7 @@ def main():
         sys.exit("--backend cuda: PyTorch sees no CUDA device")
     if dev == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = False  # PyTorch's default since 1.12; cnn4j's GEMM is fp32 too
+        torch.backends.cudnn.allow_tf32 = args.tf32 == "on"  # matched by -Dcnn4j.cuda.tf32
     sync = torch.cuda.synchronize if dev == "cuda" else (lambda: None)
     rows = []
     for name, cnn_args, fn, metric, work in cases(args.quick, dev):
@@ -122,14 +145,15 @@ def main():
             continue
         t_ms = torch_median(fn, args.runs, sync)
         torch_rate = work / (t_ms * 1e6) if metric == "gflops" else work / (t_ms / 1e3)
-        ours = cnn_bench(cnn_args, args.runs, args.threads, args.backend)
+        ours = cnn_bench(cnn_args, args.runs, args.threads, args.backend, args)
         our_rate = ours[metric]
         rows.append((name, metric, our_rate, torch_rate, our_rate / torch_rate))
         print(f"{name:38s} cnn4j {our_rate:9.2f}  torch {torch_rate:9.2f}  ratio {our_rate / torch_rate:5.2f}",
               file=sys.stderr)
     device = torch.cuda.get_device_name() if dev == "cuda" else (platform.processor() or platform.machine())
+    tf32 = f"; cuDNN TF32 {args.tf32} in both, GEMM fp32" if dev == "cuda" else ""
     print(f"\nMachine: {device}, {os.cpu_count()} cores, {args.threads} threads;"
-          f" PyTorch {torch.__version__}; {time.strftime('%Y-%m-%d')}; medians of {args.runs} runs\n")
+          f" PyTorch {torch.__version__}; {time.strftime('%Y-%m-%d')}; medians of {args.runs} runs{tf32}\n")
     sep = "|" if args.markdown else " "
     print(f"{sep} case {sep} unit {sep} cnn4j {sep} PyTorch {sep} ratio {sep}")
     if args.markdown:

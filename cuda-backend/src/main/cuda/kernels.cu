@@ -1,11 +1,16 @@
 // cnn4j custom CUDA kernels. Compiled to PTX by tools/cuda/build-ptx.sh and shipped as the resource
 // org/cnn4j/cuda/kernels.ptx; the Java side (CudaKernels) launches them by name. Every kernel is
 // extern "C" so its PTX name is the name written here. Formulas mirror the Backend javadoc and the
-// CPU reference kernels; indices are 64-bit so tensors up to 2^31-1 elements are safe.
+// CPU reference kernels; indices are 64-bit so tensors up to 2^31-1 elements are safe. Op codes and the
+// block size come from ops.h, generated from org.cnn4j.cuda.OpCodes. An unknown op code gives NaN.
+// cuda-backend/src/test/cuda compiles this file on the host too (KernelEmulationTest): keep to the CUDA
+// builtins its prelude emulates.
 #include <stdint.h>
+#include "ops.h"
 
 #define MAX_RANK 8
 #define IDX ((long long)blockIdx.x * blockDim.x + threadIdx.x)
+#define QUIET_NAN __int_as_float(0x7fc00000)
 
 // ---- broadcast / reduction geometry passed by value (96 + 4 bytes) ----
 struct Geometry {
@@ -17,10 +22,11 @@ struct Geometry {
 
 __device__ __forceinline__ float apply_binary(int op, float a, float b) {
     switch (op) {
-        case 0: return a + b;
-        case 1: return a - b;
-        case 2: return a * b;
-        default: return a / b;
+        case BINARY_ADD: return a + b;
+        case BINARY_SUB: return a - b;
+        case BINARY_MUL: return a * b;
+        case BINARY_DIV: return a / b;
+        default: return QUIET_NAN;
     }
 }
 
@@ -43,46 +49,51 @@ extern "C" __global__ void binary_bcast(int op, const float* a, const float* b, 
     out[i] = apply_binary(op, a[ai], b[bi]);
 }
 
-// UnaryOp order: NEG, EXP, LOG, SQRT, SQUARE, ABS, SIGN
 extern "C" __global__ void unary_op(int op, const float* x, float* out, long long n) {
     long long i = IDX;
     if (i >= n) return;
     float v = x[i];
     float r;
     switch (op) {
-        case 0: r = -v; break;
-        case 1: r = expf(v); break;
-        case 2: r = logf(v); break;
-        case 3: r = sqrtf(v); break;
-        case 4: r = v * v; break;
-        case 5: r = fabsf(v); break;
-        default: r = v > 0.f ? 1.f : (v < 0.f ? -1.f : v); break;  // as Math.signum: -0, +0, NaN unchanged
+        case UNARY_NEG: r = -v; break;
+        case UNARY_EXP: r = expf(v); break;
+        case UNARY_LOG: r = logf(v); break;
+        case UNARY_SQRT: r = sqrtf(v); break;
+        case UNARY_SQUARE: r = v * v; break;
+        case UNARY_ABS: r = fabsf(v); break;
+        case UNARY_SIGN: r = v > 0.f ? 1.f : (v < 0.f ? -1.f : v); break;  // as Math.signum: -0, +0, NaN kept
+        default: r = QUIET_NAN; break;
     }
     out[i] = r;
 }
 
-// ScalarOp order: ADD, MUL, POW, RSUB, RDIV
 extern "C" __global__ void scalar_op(int op, const float* x, float s, float* out, long long n) {
     long long i = IDX;
     if (i >= n) return;
     float v = x[i];
     float r;
     switch (op) {
-        case 0: r = v + s; break;
-        case 1: r = v * s; break;
-        case 2: r = powf(v, s); break;
-        case 3: r = s - v; break;
-        default: r = s / v; break;
+        case SCALAR_ADD: r = v + s; break;
+        case SCALAR_MUL: r = v * s; break;
+        case SCALAR_POW: r = powf(v, s); break;
+        case SCALAR_RSUB: r = s - v; break;
+        case SCALAR_RDIV: r = s / v; break;
+        default: r = QUIET_NAN; break;
     }
     out[i] = r;
 }
 
-// One block per destination element; dims/aStrides of g describe src: g.outDims = src dims,
-// g.aStrides[d] = 1 where dst keeps axis d, 0 where it is summed. Deterministic tree reduction.
-extern "C" __global__ void reduce_sum_to(const float* src, float* dst, int dstNumel, Geometry g) {
-    __shared__ float partial[256];
-    int j = blockIdx.x;
-    if (j >= dstNumel) return;
+// Sums src over the axes g marks as reduced: g.outDims = src dims, g.aStrides[d] = 1 where dst keeps axis d,
+// 0 where it is summed. Each output's reduced range is cut into `splits` chunks of `chunk` elements: block b
+// sums chunk b % splits of output b / splits into dst[b], so dst holds outputs x splits partial sums that the
+// next launch sums the same way until splits == 1 (ReducePlan). Each thread adds its strided share of the
+// chunk in order, then the block adds the CNN4J_BLOCK partials in a fixed tree: the result depends only on
+// the shapes, never on scheduling. Launch with CNN4J_BLOCK threads.
+extern "C" __global__ void reduce_sum_to(const float* src, float* dst, int outputs, int splits, int chunk,
+                                         Geometry g) {
+    __shared__ float partial[CNN4J_BLOCK];
+    int j = blockIdx.x / splits, part = blockIdx.x % splits;
+    if (j >= outputs) return;
     // decompose j over kept axes (row-major), building the base offset in src
     long long srcStride[MAX_RANK];
     long long s = 1;
@@ -92,8 +103,10 @@ extern "C" __global__ void reduce_sum_to(const float* src, float* dst, int dstNu
         if (g.aStrides[d]) { base += (rem % g.outDims[d]) * srcStride[d]; rem /= g.outDims[d]; }
         else reduced *= g.outDims[d];
     }
+    long long begin = (long long) part * chunk;
+    long long end = min(reduced, begin + chunk);
     float acc = 0.f;
-    for (long long r = threadIdx.x; r < reduced; r += blockDim.x) {
+    for (long long r = begin + threadIdx.x; r < end; r += blockDim.x) {
         long long q = r, off = base;
         for (int d = g.rank - 1; d >= 0; d--) {
             if (!g.aStrides[d]) { off += (q % g.outDims[d]) * srcStride[d]; q /= g.outDims[d]; }
@@ -102,11 +115,11 @@ extern "C" __global__ void reduce_sum_to(const float* src, float* dst, int dstNu
     }
     partial[threadIdx.x] = acc;
     __syncthreads();
-    for (int w = blockDim.x / 2; w > 0; w >>= 1) {
+    for (unsigned w = blockDim.x / 2; w > 0; w >>= 1) {
         if (threadIdx.x < w) partial[threadIdx.x] += partial[threadIdx.x + w];
         __syncthreads();
     }
-    if (threadIdx.x == 0) dst[j] = partial[0];
+    if (threadIdx.x == 0) dst[blockIdx.x] = partial[0];
 }
 
 extern "C" __global__ void copy_along_axis(const float* src, float* dst, long long outer, int srcAxis,
@@ -131,17 +144,20 @@ extern "C" __global__ void leaky_relu_bwd(const float* x, const float* dy, float
     if (i < n) dx[i] = x[i] > 0.f ? dy[i] : dy[i] * alpha;
 }
 
-// exact GELU: x * Phi(x), Phi(x) = 0.5 * (1 + erf(x / sqrt(2)))
+// exact GELU: x * Phi(x), Phi(x) = 0.5 * erfc(-x / sqrt(2)) (as the CPU backend): 0.5 * (1 + erf(x / sqrt(2)))
+// cancels for x < -3 and is 0 below about -5.5, where erfc keeps full relative accuracy.
+__device__ __forceinline__ float normal_cdf(float v) { return 0.5f * erfcf(v * -0.70710678118654752f); }
+
 extern "C" __global__ void gelu_fwd(const float* x, float* y, long long n) {
     long long i = IDX;
-    if (i < n) { float v = x[i]; y[i] = 0.5f * v * (1.f + erff(v * 0.70710678118654752f)); }
+    if (i < n) { float v = x[i]; y[i] = v * normal_cdf(v); }
 }
 
 extern "C" __global__ void gelu_bwd(const float* x, const float* dy, float* dx, long long n) {
     long long i = IDX;
     if (i >= n) return;
     float v = x[i];
-    float cdf = 0.5f * (1.f + erff(v * 0.70710678118654752f));
+    float cdf = normal_cdf(v);
     float pdf = 0.39894228040143268f * expf(-0.5f * v * v);
     dx[i] = dy[i] * (cdf + v * pdf);
 }
@@ -296,7 +312,7 @@ extern "C" __global__ void nll_fwd(const float* logp, const float* labels, float
     int r = blockIdx.x * blockDim.x + threadIdx.x;
     if (r >= rows) return;
     const float* row = logp + (long long) r * classes;
-    if (!valid_label(labels[r], classes)) { losses[r] = __int_as_float(0x7fc00000); return; }
+    if (!valid_label(labels[r], classes)) { losses[r] = QUIET_NAN; return; }
     int label = (int) labels[r];
     float loss = -(1.f - smoothing) * row[label];
     if (smoothing != 0.f) {
@@ -312,7 +328,7 @@ extern "C" __global__ void nll_bwd(const float* labels, float smoothing, const f
     long long i = IDX;
     if (i >= (long long) rows * classes) return;
     int r = (int) (i / classes), c = (int) (i % classes);
-    if (!valid_label(labels[r], classes)) { dLogp[i] = __int_as_float(0x7fc00000); return; }
+    if (!valid_label(labels[r], classes)) { dLogp[i] = QUIET_NAN; return; }
     float w = smoothing / classes + (c == (int) labels[r] ? 1.f - smoothing : 0.f);
     dLogp[i] = -dLosses[r] * w;
 }
@@ -369,4 +385,28 @@ extern "C" __global__ void adam_step(float* param, const float* grad, float* m, 
     v[i] = vi;
     float denom = sqrtf(vi) / bc2Sqrt + eps;
     param[i] = p - stepSize * (mi / denom);
+}
+
+// ---- row gather / scatter-add (embedding lookup and its gradient) ----
+// Indices are float32 values already checked on the host to be integers in [0, rows).
+extern "C" __global__ void gather_rows(const float* table, const float* idx, float* out, long long n, int width) {
+    long long i = IDX;
+    if (i >= n * width) return;
+    long long row = (long long) idx[i / width];
+    out[i] = table[row * width + i % width];
+}
+
+// One thread per (column, bucket of rows): thread (c, b) adds every source row whose index r has r % buckets == b
+// into table[r, c], in increasing source order. Each table element has one owner, so there are no atomics and
+// the sums are in the CPU backend's order: the same bits on every run and on both backends.
+extern "C" __global__ void scatter_add_rows(const float* idx, const float* src, float* table, long long n, int width,
+                                            int skip, int buckets) {
+    long long t = IDX;
+    if (t >= (long long) width * buckets) return;
+    int c = (int) (t % width), b = (int) (t / width);
+    for (long long i = 0; i < n; i++) {
+        int r = (int) idx[i];
+        if (r == skip || r % buckets != b) continue;
+        table[(long long) r * width + c] += src[i * width + c];
+    }
 }

@@ -69,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
     int warmup;
 
     @Option(names = "--memory-steps", defaultValue = "0",
-            description = "with --mode train: run N more steps and report live bytes before and after")
+            description = "with --mode train: run N more steps and report live bytes before and after (on CUDA also cached, reserved, workspace and device-used bytes)")
     int memorySteps;
 
     @Option(names = "--backend", description = "auto, cpu or cuda (default: -Dcnn4j.backend, else CNN4J_BACKEND, else auto)")

@@ -26,8 +26,11 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "fmnist_cnn", description = "default: ${DEFAULT-VALUE}")
     String model;
 
-    @Option(names = "--weights", required = true, description = "safetensors file, e.g. runs/.../best.safetensors")
+    @Option(names = "--weights", required = true, description = ModelArgs.WEIGHTS_HELP)
     Path weights;
+
+    @Option(names = "--weights-key", description = ModelArgs.WEIGHTS_KEY_HELP)
+    String weightsKey;
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist, cifar10 or folder (default: ${DEFAULT-VALUE})")
     String dataset;
@@ -64,7 +67,7 @@ public final class EvalCommand implements Callable<Integer> {
         try (Backends.Use use = Backends.use(backend);
              Module net = ModelRegistry.create(model, td.modelOptions());
              DataLoader loader = new DataLoader(td.test(), batchSize, false, 0, false, td.testTransform())) {
-            ModelArgs.loadWeights(weights, model, net, backend);
+            ModelArgs.loadWeights(weights, weightsKey, model, net, backend);
             Trainer evaluator = new Trainer(net, null, null, backend, 0f, 0, null);
             ClassificationMetrics m = evaluator.evaluate(loader, 0, td.numClasses());
             ConfusionTable.print(System.out, td.test().classNames(), m.confusion());

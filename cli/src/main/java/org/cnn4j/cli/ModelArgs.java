@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
-import org.cnn4j.io.Safetensors;
+import org.cnn4j.io.Weights;
 import org.cnn4j.models.ModelOptions;
 import org.cnn4j.models.ModelRegistry;
 import org.cnn4j.nn.Module;
@@ -18,6 +18,11 @@ import picocli.CommandLine.Spec;
 
 /** The options that pick a zoo model and its weights ({@code infer}, {@code predict}), and how they are used. */
 final class ModelArgs {
+    static final String WEIGHTS_HELP = "Weights file, recognised by content: safetensors (a state_dict, or a checkpoint"
+            + " from `cnn train`) or a PyTorch .pth/.pt (zip or legacy format; nothing in it is run).";
+    static final String WEIGHTS_KEY_HELP = "Which entry of a PyTorch checkpoint dict holds the state_dict, e.g."
+            + " 'model' (default: the only one).";
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
@@ -27,9 +32,11 @@ final class ModelArgs {
     @Option(names = "--num-classes", description = "Number of output classes (default: the model's).")
     Integer numClasses;
 
-    @Option(names = "--weights", required = true,
-            description = "Weights as .safetensors: a state_dict, or a checkpoint from `cnn train`.")
+    @Option(names = "--weights", required = true, description = ModelArgs.WEIGHTS_HELP)
     Path weights;
+
+    @Option(names = "--weights-key", description = ModelArgs.WEIGHTS_KEY_HELP)
+    String weightsKey;
 
     @Option(names = "--backend", description = "cpu, cuda or auto (default: -Dcnn4j.backend / CNN4J_BACKEND / auto).")
     String backend;
@@ -54,13 +61,14 @@ final class ModelArgs {
 
     /** Strict load; a file that does not fit fails with every missing, unexpected and mis-shaped key. */
     void loadWeights(Module net, Backend be) throws IOException {
-        loadWeights(weights, model, net, be);
+        loadWeights(weights, weightsKey, model, net, be);
     }
 
     /** {@link #loadWeights(Module, Backend)} for commands that take their options otherwise ({@code eval}). */
-    static void loadWeights(Path weights, String model, Module net, Backend be) throws IOException {
+    static void loadWeights(Path weights, String weightsKey, String model, Module net, Backend be)
+            throws IOException {
         try (MemoryScope scope = MemoryScope.open()) {
-            net.loadStateDict(Checkpoint.weightsOnly(Safetensors.load(weights, be)));
+            net.loadStateDict(Checkpoint.weightsOnly(Weights.load(weights, be, weightsKey)));
         } catch (StateDictException e) {
             throw new IllegalArgumentException(weights + " does not fit " + model + ": " + e.getMessage(), e);
         }

@@ -1,8 +1,10 @@
 package org.cnn4j.cli;
 
+import java.util.Map;
 import java.util.Random;
 
 import org.cnn4j.backend.Backend;
+import org.cnn4j.cuda.CudaBackend;
 import org.cnn4j.models.ModelOptions;
 import org.cnn4j.models.ModelRegistry;
 import org.cnn4j.nn.Module;
@@ -54,13 +56,14 @@ final class ModelBench {
                 BenchResult r = BenchResult.time(caseName, "model-" + mode, backend, warmup, runs, 0, batch, step);
                 if (memorySteps > 0) {
                     backend.synchronize();
-                    long before = backend.liveBytes();
+                    Map<String, Long> before = memoryStats(backend);
                     for (int i = 0; i < memorySteps; i++) {
                         step.run();
                     }
                     backend.synchronize();
-                    r.with("memory_steps", memorySteps).with("live_bytes_before", before)
-                            .with("live_bytes_after", backend.liveBytes());
+                    r.with("memory_steps", memorySteps);
+                    before.forEach((key, bytes) -> r.with(key + "_before", bytes));
+                    memoryStats(backend).forEach((key, bytes) -> r.with(key + "_after", bytes));
                 }
                 return r;
             }
@@ -71,5 +74,10 @@ final class ModelBench {
                 }
             });
         }
+    }
+
+    /** Live bytes; on CUDA also the allocator's cached, reserved and workspace bytes and the driver's used bytes. */
+    private static Map<String, Long> memoryStats(Backend backend) {
+        return backend instanceof CudaBackend cuda ? cuda.memoryStats() : Map.of("live_bytes", backend.liveBytes());
     }
 }

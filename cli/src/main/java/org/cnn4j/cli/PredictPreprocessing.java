@@ -1,14 +1,13 @@
 package org.cnn4j.cli;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
-import javax.imageio.ImageIO;
-
 import org.cnn4j.data.CenterCrop;
 import org.cnn4j.data.Example;
+import org.cnn4j.data.ImageFiles;
+import org.cnn4j.data.ImageFolderDataset;
 import org.cnn4j.data.ImageShape;
 import org.cnn4j.data.Normalize;
 import org.cnn4j.data.Resize;
@@ -30,18 +29,15 @@ final class PredictPreprocessing {
     private PredictPreprocessing() {
     }
 
-    /** Reads {@code file} as RGB and returns the normalised 3x224x224 pixels, channel-major. */
+    /**
+     * Reads {@code file} as RGB (gray images replicated from their samples, alpha dropped; images declaring more
+     * than {@link ImageFiles#DEFAULT_MAX_PIXELS} refused before decoding) and returns the normalised 3x224x224
+     * pixels, channel-major.
+     */
     static float[] imagenet(Path file) throws IOException {
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException e) {
-            throw new IOException(file + ": cannot read image: " + e.getMessage(), e);
-        }
-        if (img == null) {
-            throw new IllegalArgumentException(file + ": not a decodable PNG or JPEG image");
-        }
-        return preprocess(rgbPlanes(img), img.getHeight(), img.getWidth());
+        Example image = ImageFiles.readExample(file, ImageFolderDataset.ColorMode.RGB, 0,
+                ImageFiles.DEFAULT_MAX_PIXELS);
+        return preprocess(image.image(), image.shape().height(), image.shape().width());
     }
 
     /** Resize/crop/normalise 0..255 RGB planes of an h x w image. */
@@ -55,18 +51,6 @@ final class PredictPreprocessing {
             throw new IllegalStateException("predict: preprocessing produced " + ex.shape() + ", expected 3x224x224");
         }
         return ex.image();
-    }
-
-    private static float[] rgbPlanes(BufferedImage img) {
-        int h = img.getHeight(), w = img.getWidth(), plane = h * w;
-        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
-        float[] out = new float[3 * plane];
-        for (int i = 0; i < plane; i++) {
-            out[i] = (argb[i] >> 16) & 0xFF;
-            out[plane + i] = (argb[i] >> 8) & 0xFF;
-            out[2 * plane + i] = argb[i] & 0xFF;
-        }
-        return out;
     }
 
     static double[] softmax(float[] logits) {

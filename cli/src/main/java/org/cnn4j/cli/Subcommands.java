@@ -9,6 +9,7 @@ final class Subcommands {
 
     static List<Object> all() {
         return List.of(new TrainCommand(), new EvalCommand(), new ModelsCommand(), new SummaryCommand(),
-                new InferCommand(), new PredictCommand(), new BenchCommand(), new ExplainCommand());
+                new InferCommand(), new PredictCommand(), new ConvertCommand(), new BenchCommand(),
+                new DoctorCommand(), new ExplainCommand());
     }
 }

@@ -13,6 +13,10 @@ import java.util.concurrent.Callable;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.data.DataLoader;
+import org.cnn4j.data.ImageFiles;
+import org.cnn4j.data.ImageFolderDataset;
+import org.cnn4j.io.tensorboard.SummaryWriter;
+import org.cnn4j.io.tensorboard.TensorBoardListener;
 import org.cnn4j.models.ModelRegistry;
 import org.cnn4j.nn.Init;
 import org.cnn4j.nn.Module;
@@ -25,6 +29,7 @@ import org.cnn4j.train.TrainConfig;
 import org.cnn4j.train.TrainListener;
 import org.cnn4j.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -108,6 +113,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "stack traces on failure")
     boolean verbose;
 
+    @Mixin
+    DataOptions input = new DataOptions();
+
     @Override
     public Integer call() throws Exception {
         checkOptions();
@@ -116,16 +124,21 @@ public final class TrainCommand implements Callable<Integer> {
         Path outDir = prepareOut();
         Backend backend = Backends.resolve(backendName);
         TrainingData td = TrainingData.load(config.dataset(), data, download, config.limitTrain(), config.limitTest(),
-                config.augment(), imageSize);
+                new TrainingData.Input(input.augmentations(config.augment(), 0), new ImageFolderDataset.Checks(
+                        ImageFiles.DEFAULT_MAX_PIXELS, input.skipBadImages, input.workers,
+                        skipped -> System.out.println("skipped " + skipped)), input.valSplit, config.seed()),
+                imageSize);
         System.out.println("data: " + td.description());
         try (Backends.Use use = Backends.use(backend);
              Module net = createModel(config, td);
              Optimizer opt = TrainSetup.optimizer(config, net.parameters());
              DataLoader trainLoader = new DataLoader(td.train(), config.batchSize(), true, config.seed(), false,
-                     td.trainTransform());
+                     td.trainTransform(), null, input.workers);
              DataLoader testLoader = new DataLoader(td.test(), config.batchSize(), false, config.seed(), false,
-                     td.testTransform());
-             StepLog stepLog = new StepLog(outDir.resolve("steps.csv"))) {
+                     td.testTransform(), null, input.workers);
+             StepLog stepLog = new StepLog(outDir.resolve("steps.csv"));
+             TensorBoardListener tensorboard = input.tensorboard ? TensorBoardListener.forModel(
+                     new SummaryWriter(outDir), net, input.histograms) : null) {
             System.out.printf(Locale.ROOT, "model: %s, %,d parameters; optimizer %s, lr %.3g, schedule %s; %d epochs of %d steps%n",
                     config.model(), net.parameterCount(), opt.name(), config.lr(), config.schedule(), config.epochs(),
                     trainLoader.batchesPerEpoch());
@@ -141,7 +154,8 @@ public final class TrainCommand implements Callable<Integer> {
             }
             ProgressReporter progress = new ProgressReporter(System.out, System.console() != null);
             Trainer trainer = new Trainer(net, opt, TrainSetup.schedule(config, trainLoader.batchesPerEpoch()),
-                    backend, (float) config.labelSmoothing(), config.seed(), TrainListener.both(progress, stepLog));
+                    backend, (float) config.labelSmoothing(), config.seed(), TrainListener.both(progress,
+                    tensorboard == null ? stepLog : TrainListener.both(stepLog, tensorboard)));
             ClassificationMetrics last = null;
             int sinceBest = 0;
             for (int epoch = start; epoch < config.epochs(); epoch++) {
@@ -151,6 +165,10 @@ public final class TrainCommand implements Callable<Integer> {
                         last.top1(), last.top5(), stats.seconds(), stats.images() / stats.seconds());
                 history.add(r);
                 progress.epochFinished(r);
+                if (tensorboard != null) {
+                    tensorboard.evaluationFinished(epoch, last);
+                    tensorboard.epochFinished(r);
+                }
                 boolean improved = r.testAccuracy() > best;
                 best = Math.max(best, r.testAccuracy());
                 sinceBest = improved ? 0 : sinceBest + 1;
@@ -198,6 +216,12 @@ public final class TrainCommand implements Callable<Integer> {
         OptionChecks.atLeast(spec, "--limit-train", limitTrain, 0);
         OptionChecks.atLeast(spec, "--limit-test", limitTest, 0);
         OptionChecks.atLeast(spec, "--image-size", imageSize, 1);
+        OptionChecks.atLeast(spec, "--workers", input.workers, 1);
+        if (!(input.valSplit >= 0 && input.valSplit < 1) || !(input.randomErasing >= 0 && input.randomErasing <= 1)
+                || input.colorJitter != null && input.colorJitter.length != 4) {
+            throw OptionChecks.usage(spec, "expected --val-split in [0, 1), --random-erasing in [0, 1] and"
+                    + " --color-jitter as 4 numbers B,C,S,H");
+        }
         if (!(lr > 0) || weightDecay < 0 || !(labelSmoothing >= 0 && labelSmoothing < 1)) {
             throw OptionChecks.usage(spec, "expected --lr > 0, --weight-decay >= 0 and --label-smoothing in [0, 1),"
                     + " got " + lr + ", " + weightDecay + ", " + labelSmoothing);

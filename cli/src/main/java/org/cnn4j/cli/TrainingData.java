@@ -7,20 +7,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.cnn4j.data.Augmentations;
 import org.cnn4j.data.Cifar10;
 import org.cnn4j.data.Compose;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.data.FashionMnist;
 import org.cnn4j.data.ImageFolderDataset;
 import org.cnn4j.data.Normalize;
-import org.cnn4j.data.RandomCrop;
-import org.cnn4j.data.RandomHorizontalFlip;
 import org.cnn4j.data.Resize;
 import org.cnn4j.data.SequenceDataset;
 import org.cnn4j.data.CenterCrop;
 import org.cnn4j.data.Subset;
 import org.cnn4j.data.ToUnit;
 import org.cnn4j.data.Transform;
+import org.cnn4j.data.ValidationSplit;
 import org.cnn4j.models.ModelOptions;
 
 /** The datasets a training run uses, where they came from, and their transforms. */
@@ -32,10 +32,31 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
 
     static TrainingData load(String dataset, Path dataDir, boolean download, int limitTrain, int limitTest,
                              boolean augment, int imageSize) throws IOException {
-        TrainingData full = switch (dataset.toLowerCase(Locale.ROOT)) {
-            case "fashion-mnist", "fashion_mnist", "fmnist" -> fashion(dataDir, download, augment);
-            case "cifar10", "cifar-10" -> cifar(dataDir, augment);
-            case "folder", "imagefolder" -> folder(dataDir, augment, imageSize);
+        return load(dataset, dataDir, download, limitTrain, limitTest, new Input(augment
+                ? Augmentations.cropAndFlip(0) : Augmentations.none(), ImageFolderDataset.Checks.strict(), 0, 0),
+                imageSize);
+    }
+
+    /**
+     * How the images are read and augmented.
+     *
+     * @param valSplit share of the training images held out (per class, seeded by {@code seed}) as the test set,
+     *                 0 for none (image folders only)
+     */
+    record Input(Augmentations augmentations, ImageFolderDataset.Checks checks, double valSplit, long seed) {
+    }
+
+    static TrainingData load(String dataset, Path dataDir, boolean download, int limitTrain, int limitTest,
+                             Input input, int imageSize) throws IOException {
+        String name = dataset.toLowerCase(Locale.ROOT);
+        if (input.valSplit() > 0 && !name.equals("folder") && !name.equals("imagefolder")) {
+            throw new IllegalArgumentException("--val-split is for --dataset folder; " + dataset
+                    + " has its own test set");
+        }
+        TrainingData full = switch (name) {
+            case "fashion-mnist", "fashion_mnist", "fmnist" -> fashion(dataDir, download, input.augmentations());
+            case "cifar10", "cifar-10" -> cifar(dataDir, input.augmentations());
+            case "folder", "imagefolder" -> folder(dataDir, input, imageSize);
             case "sequence" -> sequence(dataDir);
             default -> throw new IllegalArgumentException("unknown --dataset '" + dataset
                     + "'; expected fashion-mnist, cifar10, folder or sequence");
@@ -80,16 +101,15 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
                 null, null);
     }
 
-    private static TrainingData fashion(Path dataDir, boolean download, boolean augment) throws IOException {
+    private static TrainingData fashion(Path dataDir, boolean download, Augmentations aug) throws IOException {
         FashionMnist.Located found = FashionMnist.locate(dataDir, download);
         Normalize norm = new Normalize(new float[] {0.2860f}, new float[] {0.3530f});
         Transform test = new Compose(new ToUnit(), norm);
-        Transform train = augment ? new Compose(new RandomCrop(28, 2), new RandomHorizontalFlip(0.5), new ToUnit(),
-                norm) : test;
+        Transform train = withCrop(aug, aug.randomCrop(), 2).train(List.of(), 28, norm);
         return new TrainingData("fashion-mnist", found.train(), found.test(), found.description(), train, test);
     }
 
-    private static TrainingData cifar(Path dataDir, boolean augment) throws IOException {
+    private static TrainingData cifar(Path dataDir, Augmentations aug) throws IOException {
         if (dataDir == null) {
             throw new IllegalArgumentException("--dataset cifar10 needs --data DIR (the folder with"
                     + " data_batch_1.bin ... test_batch.bin from the CIFAR-10 binary version)");
@@ -97,40 +117,65 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
         Normalize norm = new Normalize(new float[] {0.4914f, 0.4822f, 0.4465f},
                 new float[] {0.2470f, 0.2435f, 0.2616f});
         Transform test = new Compose(new ToUnit(), norm);
-        Transform train = augment ? new Compose(new RandomCrop(32, 4), new RandomHorizontalFlip(0.5), new ToUnit(),
-                norm) : test;
+        Transform train = withCrop(aug, aug.randomCrop(), 4).train(List.of(), 32, norm);
         Dataset tr = Cifar10.train(dataDir);
         Dataset te = Cifar10.test(dataDir);
         return new TrainingData("cifar10", tr, te, String.format(Locale.ROOT, "CIFAR-10 from %s (%d train, %d test)",
                 dataDir, tr.size(), te.size()), train, test);
     }
 
-    /** {@code DIR/train/<class>/*.png} and {@code DIR/test/<class>/*.png} (or {@code val}). */
-    private static TrainingData folder(Path dataDir, boolean augment, int size) throws IOException {
+    /** With or without the random crop, at the dataset's usual padding (the classic --augment recipe). */
+    private static Augmentations withCrop(Augmentations a, boolean crop, int padding) {
+        return new Augmentations(crop, padding, a.flip(), a.randomResizedCrop(), a.trivialAugment(),
+                a.colorJitter(), a.erasing(), a.mixupAlpha(), a.cutmixAlpha());
+    }
+
+    /**
+     * {@code DIR/train/<class>/*.png} and {@code DIR/test/<class>/*.png} (or {@code val}); with a validation split,
+     * the test set is held out of {@code DIR/train} (or of {@code DIR} itself when it has no train/ folder).
+     */
+    private static TrainingData folder(Path dataDir, Input input, int size) throws IOException {
         if (dataDir == null) {
             throw new IllegalArgumentException("--dataset folder needs --data DIR with train/ and test/ (or val/)"
                     + " sub-folders, each holding one folder per class");
         }
         Path trainDir = dataDir.resolve("train");
         Path testDir = Files.isDirectory(dataDir.resolve("test")) ? dataDir.resolve("test") : dataDir.resolve("val");
-        for (Path p : List.of(trainDir, testDir)) {
+        boolean split = input.valSplit() > 0;
+        if (split && !Files.isDirectory(trainDir)) {
+            trainDir = dataDir;
+        }
+        for (Path p : split ? List.of(trainDir) : List.of(trainDir, testDir)) {
             if (!Files.isDirectory(p)) {
                 throw new IOException(p + ": no such folder; --dataset folder expects train/ and test/ (or val/)"
-                        + " inside " + dataDir);
+                        + " inside " + dataDir + (split ? "" : ", or class folders with --val-split"));
             }
         }
-        Dataset tr = ImageFolderDataset.open(trainDir, ImageFolderDataset.ColorMode.RGB);
-        Dataset te = ImageFolderDataset.open(testDir, ImageFolderDataset.ColorMode.RGB);
-        if (!tr.classNames().equals(te.classNames())) {
-            throw new IOException("class folders differ: " + trainDir + " has " + tr.classNames() + ", " + testDir
-                    + " has " + te.classNames());
+        ImageFolderDataset all = ImageFolderDataset.open(trainDir, ImageFolderDataset.ColorMode.RGB, input.checks());
+        Dataset tr;
+        Dataset te;
+        String testDescription;
+        if (split) {
+            ValidationSplit held = ValidationSplit.of(all, all::label, input.valSplit(), input.seed());
+            tr = held.train();
+            te = held.validation();
+            testDescription = String.format(Locale.ROOT, "%d held out for validation", te.size());
+        } else {
+            tr = all;
+            te = ImageFolderDataset.open(testDir, ImageFolderDataset.ColorMode.RGB, input.checks());
+            testDescription = te.size() + " test";
+            if (!tr.classNames().equals(te.classNames())) {
+                throw new IOException("class folders differ: " + trainDir + " has " + tr.classNames() + ", "
+                        + testDir + " has " + te.classNames());
+            }
         }
         Normalize norm = new Normalize(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
         List<Transform> common = new ArrayList<>(List.of(new Resize(size), new CenterCrop(size)));
         Transform test = compose(common, new ToUnit(), norm);
-        Transform train = augment ? compose(common, new RandomHorizontalFlip(0.5), new ToUnit(), norm) : test;
-        return new TrainingData("folder", tr, te, String.format(Locale.ROOT, "image folders under %s (%d train, %d"
-                + " test, %d classes)", dataDir, tr.size(), te.size(), tr.classNames().size()), train, test);
+        // images are resized to the model's size first: --augment means flips only, no padded crop
+        Transform train = withCrop(input.augmentations(), false, 0).train(common, size, norm);
+        return new TrainingData("folder", tr, te, String.format(Locale.ROOT, "image folders under %s (%d train, %s,"
+                + " %d classes)", dataDir, tr.size(), testDescription, tr.classNames().size()), train, test);
     }
 
     private static Transform compose(List<Transform> first, Transform... rest) {

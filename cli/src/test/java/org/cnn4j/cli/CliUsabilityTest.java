@@ -46,7 +46,7 @@ class CliUsabilityTest {
     void noArgumentsListsTheSubcommands() {
         Run r = run();
         assertEquals(0, r.code());
-        for (String sub : new String[] {"train", "eval", "models", "summary", "infer", "predict", "bench"}) {
+        for (String sub : new String[] {"train", "eval", "models", "summary", "infer", "predict", "convert", "bench", "doctor"}) {
             assertTrue(r.out().contains("  " + sub + " "), sub + " missing from:\n" + r.out());
         }
     }

@@ -41,6 +41,22 @@ class PredictCommandTest {
     }
 
     @Test
+    void grayImagesKeepTheirLevel() throws Exception {
+        BufferedImage gray = new BufferedImage(300, 260, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 260; y++) {
+            for (int x = 0; x < 300; x++) {
+                gray.getRaster().setSample(x, y, 0, 100);
+            }
+        }
+        Path file = dir.resolve("gray.png");
+        ImageIO.write(gray, "png", file.toFile());
+        float[] x = PredictPreprocessing.imagenet(file);
+        // gray 100 is R = G = B = 100, not the 168 of a linear-to-sRGB conversion
+        assertEquals((100 / 255f - 0.485f) / 0.229f, x[0], 1e-5);
+        assertEquals((100 / 255f - 0.406f) / 0.225f, x[3 * 224 * 224 - 1], 1e-5);
+    }
+
+    @Test
     void softmaxAndTopK() {
         double[] p = PredictPreprocessing.softmax(new float[] {1f, 3f, 2f, 3f});
         assertEquals(1.0, p[0] + p[1] + p[2] + p[3], 1e-12);

@@ -146,17 +146,13 @@ public interface Backend extends AutoCloseable {
      * {@code out[i, :] = table[index[i], :]} for a table [rows, width], indices [n] (integer values stored as
      * floats, already checked to lie in [0, rows)) and out [n, width].
      */
-    default void gatherRows(Tensor table, Tensor indices, Tensor out) { // TODO(seq-explain): abstract once CUDA has it
-        throw new UnsupportedOperationException("gatherRows on " + name());
-    }
+    void gatherRows(Tensor table, Tensor indices, Tensor out);
 
     /**
      * {@code table[index[i], :] += src[i, :]} for every i whose index is not {@code skipIndex} (-1 skips none),
      * added in increasing i so that the result does not depend on threads or scheduling.
      */
-    default void scatterAddRows(Tensor indices, Tensor src, int skipIndex, Tensor table) { // TODO(seq-explain)
-        throw new UnsupportedOperationException("scatterAddRows on " + name());
-    }
+    void scatterAddRows(Tensor indices, Tensor src, int skipIndex, Tensor table);
 
     /** Releases device resources; tensors of this backend must not be used afterwards. */
     @Override

@@ -1,7 +1,5 @@
 package org.cnn4j.data;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,8 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * Images in class sub-folders ({@code root/cat/001.png}, {@code root/dog/xyz.jpg}), like torchvision's
@@ -19,28 +17,63 @@ import javax.imageio.ImageIO;
  * with ImageIO when {@link #get} asks for them (so large folders need not fit in memory), converted to
  * RGB (3 channels) or grayscale (1 channel, ITU-R 601 luma as PIL's "L"), pixel values 0..255.
  * Images keep their own size: resize them with a transform ({@link Resize}, {@link CenterCrop}).
+ *
+ * <p>{@link #open} checks every image before training starts: its header must declare at most
+ * {@link Checks#maxPixels} pixels (read without decoding) and the image must decode. A bad image either fails the
+ * open, naming the file, or is left out and reported ({@link Checks#skipBad}).
  */
 public final class ImageFolderDataset implements Dataset {
 
     /** The channel layout images are converted to. */
     public enum ColorMode { RGB, GRAYSCALE }
 
+    /**
+     * What {@link #open} checks and what it does with a bad image.
+     *
+     * @param maxPixels the most pixels an image may declare
+     * @param skipBad   leave bad images out (each reported to {@code onSkip}) instead of failing
+     * @param workers   threads decoding images during the check
+     * @param onSkip    receives "file: reason" for each image left out
+     */
+    public record Checks(long maxPixels, boolean skipBad, int workers, Consumer<String> onSkip) {
+        public Checks {
+            if (maxPixels < 1 || workers < 1) {
+                throw new IllegalArgumentException("image checks: expected maxPixels >= 1 and workers >= 1, got "
+                        + maxPixels + " and " + workers);
+            }
+        }
+
+        /** Fail on the first bad image; {@link ImageFiles#DEFAULT_MAX_PIXELS}; the default worker count. */
+        public static Checks strict() {
+            return new Checks(ImageFiles.DEFAULT_MAX_PIXELS, false, DataLoader.defaultWorkers(), s -> { });
+        }
+    }
+
     private final List<Path> files;
     private final int[] labels;
     private final List<String> classNames;
     private final ColorMode mode;
+    private final long maxPixels;
 
-    private ImageFolderDataset(List<Path> files, int[] labels, List<String> classNames, ColorMode mode) {
+    private ImageFolderDataset(List<Path> files, int[] labels, List<String> classNames, ColorMode mode,
+                               long maxPixels) {
         this.files = files;
         this.labels = labels;
         this.classNames = classNames;
         this.mode = mode;
+        this.maxPixels = maxPixels;
+    }
+
+    /** {@link #open(Path, ColorMode, Checks)} with {@link Checks#strict()}. */
+    public static ImageFolderDataset open(Path root, ColorMode mode) throws IOException {
+        return open(root, mode, Checks.strict());
     }
 
     /**
-     * Lists {@code root}: fails if it has no class sub-folder or a class sub-folder has no PNG/JPEG file.
+     * Lists {@code root} and checks every image: fails if it has no class sub-folder, a class sub-folder has no
+     * PNG/JPEG file (or none left after skipping), or an image is bad and {@code checks.skipBad()} is off.
      */
-    public static ImageFolderDataset open(Path root, ColorMode mode) throws IOException {
+    public static ImageFolderDataset open(Path root, ColorMode mode, Checks checks) throws IOException {
         if (!Files.isDirectory(root)) {
             throw new NoSuchFileException(root.toString(), null, "image folder not found");
         }
@@ -51,9 +84,8 @@ public final class ImageFolderDataset implements Dataset {
         if (classDirs.isEmpty()) {
             throw new DataFormatException(root + ": no class sub-folders (expected root/<class>/<image>.png)");
         }
-        List<String> classNames = new ArrayList<>();
-        List<Path> files = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
+        List<List<Path>> perClass = new ArrayList<>();
+        List<Path> all = new ArrayList<>();
         for (Path dir : classDirs) {
             List<Path> images;
             try (Stream<Path> entries = Files.list(dir)) {
@@ -62,14 +94,36 @@ public final class ImageFolderDataset implements Dataset {
             if (images.isEmpty()) {
                 throw new DataFormatException(dir + ": class folder has no .png, .jpg or .jpeg images");
             }
-            for (Path image : images) {
-                files.add(image);
-                labels.add(classNames.size());
+            perClass.add(images);
+            all.addAll(images);
+        }
+        String[] problems = ImageChecks.run(all, checks.maxPixels(), checks.workers());
+        List<String> classNames = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        int k = 0;
+        for (int c = 0; c < classDirs.size(); c++) {
+            int kept = 0;
+            for (Path image : perClass.get(c)) {
+                String problem = problems[k++];
+                if (problem == null) {
+                    files.add(image);
+                    labels.add(c);
+                    kept++;
+                } else if (checks.skipBad()) {
+                    checks.onSkip().accept(problem);
+                } else {
+                    throw new DataFormatException(problem + " (use --skip-bad-images to leave bad images out)");
+                }
             }
-            classNames.add(dir.getFileName().toString());
+            if (kept == 0) {
+                throw new DataFormatException(classDirs.get(c) + ": class folder has no readable images left after"
+                        + " skipping the bad ones");
+            }
+            classNames.add(classDirs.get(c).getFileName().toString());
         }
         return new ImageFolderDataset(List.copyOf(files), labels.stream().mapToInt(Integer::intValue).toArray(),
-                List.copyOf(classNames), mode);
+                List.copyOf(classNames), mode, checks.maxPixels());
     }
 
     private static boolean isImageName(Path p) {
@@ -87,65 +141,18 @@ public final class ImageFolderDataset implements Dataset {
         return files.get(index);
     }
 
+    /** The label of example {@code index}, without reading its image. */
+    public int label(int index) {
+        return labels[index];
+    }
+
     @Override
     public Example get(int index) {
-        Path file = files.get(index);
         try {
-            BufferedImage image;
-            try {
-                image = ImageIO.read(file.toFile());
-            } catch (IOException | RuntimeException e) {
-                throw new DataFormatException(file + ": unreadable or corrupt image: " + e.getMessage(), e);
-            }
-            if (image == null) {
-                throw new DataFormatException(file + ": not a decodable PNG/JPEG image");
-            }
-            return new Example(toChw(image, mode), shapeOf(image), labels[index]);
+            return ImageFiles.readExample(files.get(index), mode, labels[index], maxPixels);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private ImageShape shapeOf(BufferedImage image) {
-        return new ImageShape(mode == ColorMode.RGB ? 3 : 1, image.getHeight(), image.getWidth());
-    }
-
-    /** Converts to CHW floats 0..255. Gray images are read from the raster (getRGB would re-gamma them). */
-    static float[] toChw(BufferedImage image, ColorMode mode) {
-        int h = image.getHeight();
-        int w = image.getWidth();
-        int plane = h * w;
-        float[] out = new float[(mode == ColorMode.RGB ? 3 : 1) * plane];
-        int type = image.getType();
-        if (type == BufferedImage.TYPE_BYTE_GRAY || type == BufferedImage.TYPE_USHORT_GRAY) {
-            Raster raster = image.getRaster();
-            int shift = type == BufferedImage.TYPE_USHORT_GRAY ? 8 : 0;
-            int[] row = new int[w];
-            for (int y = 0; y < h; y++) {
-                raster.getSamples(0, y, w, 1, 0, row);
-                for (int x = 0; x < w; x++) {
-                    float v = row[x] >> shift;
-                    for (int c = 0; c < out.length / plane; c++) {
-                        out[c * plane + y * w + x] = v;
-                    }
-                }
-            }
-            return out;
-        }
-        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-        for (int i = 0; i < plane; i++) {
-            int r = (argb[i] >> 16) & 0xFF;
-            int g = (argb[i] >> 8) & 0xFF;
-            int b = argb[i] & 0xFF;
-            if (mode == ColorMode.RGB) {
-                out[i] = r;
-                out[plane + i] = g;
-                out[2 * plane + i] = b;
-            } else {
-                out[i] = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
-            }
-        }
-        return out;
     }
 
     @Override

@@ -2,17 +2,26 @@ package org.cnn4j.data;
 
 import java.util.List;
 
-/** The first {@code n} examples of another dataset (for quick runs: {@code --limit-train}). */
+/** Chosen examples of another dataset: its first {@code n} ({@code --limit-train}) or any list of indices. */
 public final class Subset implements Dataset {
     private final Dataset base;
-    private final int size;
+    private final int[] indices;
 
+    /** The first {@code n} examples of {@code base} (all of them if it has fewer). */
     public Subset(Dataset base, int n) {
         if (n < 1) {
             throw new IllegalArgumentException("subset size must be >= 1, got " + n);
         }
         this.base = base;
-        this.size = Math.min(n, base.size());
+        this.indices = new int[Math.min(n, base.size())];
+        for (int i = 0; i < indices.length; i++) {
+            indices[i] = i;
+        }
+    }
+
+    private Subset(Dataset base, int[] indices) {
+        this.base = base;
+        this.indices = indices;
     }
 
     /** {@code base} itself when {@code n} is 0 (no limit) or covers it, else its first {@code n} examples. */
@@ -20,17 +29,27 @@ public final class Subset implements Dataset {
         return n <= 0 || n >= base.size() ? base : new Subset(base, n);
     }
 
+    /** The examples of {@code base} at {@code indices}, in that order. */
+    public static Subset of(Dataset base, int[] indices) {
+        for (int i : indices) {
+            if (i < 0 || i >= base.size()) {
+                throw new IndexOutOfBoundsException("index " + i + " outside a dataset of " + base.size());
+            }
+        }
+        return new Subset(base, indices.clone());
+    }
+
     @Override
     public int size() {
-        return size;
+        return indices.length;
     }
 
     @Override
     public Example get(int index) {
-        if (index < 0 || index >= size) {
-            throw new IndexOutOfBoundsException("index " + index + " outside a subset of " + size);
+        if (index < 0 || index >= indices.length) {
+            throw new IndexOutOfBoundsException("index " + index + " outside a subset of " + indices.length);
         }
-        return base.get(index);
+        return base.get(indices[index]);
     }
 
     @Override

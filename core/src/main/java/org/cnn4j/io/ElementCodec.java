@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 import org.cnn4j.tensor.DType;
 
-/** Converts little-endian safetensors element bytes to and from float32. */
+/** Converts little-endian element bytes (safetensors, PyTorch storages) to and from float32. */
 final class ElementCodec {
     private ElementCodec() {
     }
@@ -32,6 +32,16 @@ final class ElementCodec {
             case INT64 -> {
                 for (int i = offset; i < end; i++) {
                     dst[i] = (float) src.getLong();
+                }
+            }
+            case INT32 -> {
+                for (int i = offset; i < end; i++) {
+                    dst[i] = (float) src.getInt();
+                }
+            }
+            case UINT8 -> {
+                for (int i = offset; i < end; i++) {
+                    dst[i] = src.get() & 0xff;
                 }
             }
         }

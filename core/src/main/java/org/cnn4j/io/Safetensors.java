@@ -7,7 +7,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -126,28 +128,38 @@ public final class Safetensors {
 
     private static byte[] headerBytes(Map<String, Tensor> tensors, Map<String, String> metadata,
                                       Map<String, DType> dtypes) throws JsonProcessingException {
+        List<StoredTensor> entries = new ArrayList<>();
+        for (Map.Entry<String, Tensor> t : tensors.entrySet()) {
+            String name = t.getKey();
+            Tensor tensor = t.getValue();
+            if (tensor.dtype() != DType.FLOAT32) {
+                throw new IllegalArgumentException("safetensors save: tensor '" + name + "' has dtype "
+                        + tensor.dtype() + "; expected FLOAT32");
+            }
+            entries.add(new StoredTensor(name, dtypes.getOrDefault(name, DType.FLOAT32), tensor.shape(), null));
+        }
+        return headerBytes(entries, metadata);
+    }
+
+    /** The padded JSON header for tensors stored in this order, back to back. */
+    private static byte[] headerBytes(List<StoredTensor> tensors, Map<String, String> metadata)
+            throws JsonProcessingException {
         ObjectNode root = SafetensorsHeader.JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = root.putObject(SafetensorsHeader.METADATA_KEY);
             metadata.forEach(meta::put);
         }
         long offset = 0;
-        for (Map.Entry<String, Tensor> t : tensors.entrySet()) {
-            String name = t.getKey();
-            Tensor tensor = t.getValue();
-            if (name == null || name.equals(SafetensorsHeader.METADATA_KEY)) {
-                throw new IllegalArgumentException("safetensors save: invalid tensor name '" + name + "'");
+        for (StoredTensor t : tensors) {
+            String name = t.name();
+            if (name == null || name.equals(SafetensorsHeader.METADATA_KEY) || root.has(name)) {
+                throw new IllegalArgumentException("safetensors save: invalid or repeated tensor name '" + name + "'");
             }
-            if (tensor.dtype() != DType.FLOAT32) {
-                throw new IllegalArgumentException("safetensors save: tensor '" + name + "' has dtype "
-                        + tensor.dtype() + "; expected FLOAT32");
-            }
-            DType dtype = dtypes.getOrDefault(name, DType.FLOAT32);
-            long end = offset + tensor.numel() * dtype.byteSize();
+            long end = offset + t.byteSize();
             ObjectNode entry = root.putObject(name);
-            entry.put("dtype", dtype.safetensorsName());
+            entry.put("dtype", t.dtype().safetensorsName());
             var shape = entry.putArray("shape");
-            for (int d : tensor.shape().dims()) {
+            for (int d : t.shape().dims()) {
                 shape.add(d);
             }
             entry.putArray("data_offsets").add(offset).add(end);
@@ -161,6 +173,27 @@ public final class Safetensors {
             out[i] = ' ';
         }
         return out;
+    }
+
+    /**
+     * Saves tensors given by their stored bytes, in list order: each {@link StoredTensor#bytes()} is called once,
+     * while writing, and must yield exactly {@code byteSize()} little-endian bytes. Atomic like {@link #save}.
+     */
+    static void saveStored(Path file, List<StoredTensor> tensors, Map<String, String> metadata) throws IOException {
+        byte[] header = headerBytes(tensors, metadata == null ? Map.of() : metadata);
+        AtomicFiles.write(file, channel -> {
+            ByteBuffer head = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
+            head.putLong(header.length).put(header).flip();
+            writeFully(channel, head);
+            for (StoredTensor t : tensors) {
+                ByteBuffer data = t.bytes().get();
+                if (data.remaining() != t.byteSize()) {
+                    throw new IllegalStateException("tensor '" + t.name() + "' gave " + data.remaining()
+                            + " bytes; expected " + t.byteSize());
+                }
+                writeFully(channel, data);
+            }
+        });
     }
 
     private static void writeTensor(FileChannel channel, String name, Tensor tensor, DType dtype, ByteBuffer chunk)

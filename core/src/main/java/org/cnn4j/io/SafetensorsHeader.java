@@ -237,7 +237,7 @@ public final class SafetensorsHeader {
         try {
             return DType.fromSafetensorsName(name);
         } catch (IllegalArgumentException e) {
-            throw error(file, where + ": unsupported dtype '" + name + "'; supported: F32, F16, BF16, F64, I64");
+            throw error(file, where + ": unsupported dtype '" + name + "'; supported: F32, F16, BF16, F64, I64, I32, U8");
         }
     }
 

@@ -27,6 +27,38 @@ public final class Losses {
         return out;
     }
 
+    /**
+     * Cross-entropy against soft targets {@code targets} (N rows of C class probabilities, row-major), PyTorch's
+     * {@code cross_entropy(logits, probabilities, reduction, label_smoothing)}: per row
+     * {@code -sum_c t'_c * log_softmax(logits)_c} with {@code t' = (1 - s) * t + s / C}. Made of differentiable
+     * ops, so its gradient {@code softmax(logits) * sum_c t'_c - t'} comes from theirs.
+     */
+    public static Tensor softCrossEntropy(Tensor logits, float[] targets, Reduction reduction, float labelSmoothing) {
+        Checks.sameBackend("soft_cross_entropy", logits);
+        Checks.rank("soft_cross_entropy", "logits [N, C]", logits, 2);
+        int n = logits.dim(0), c = logits.dim(1);
+        if (targets.length != (long) n * c) {
+            throw new IllegalArgumentException("soft_cross_entropy: logits are " + n + "x" + c + " but there are "
+                    + targets.length + " target values (expected " + (long) n * c + ")");
+        }
+        if (labelSmoothing < 0f || labelSmoothing > 1f) {
+            throw new IllegalArgumentException("soft_cross_entropy: label smoothing must be in [0, 1], got "
+                    + labelSmoothing);
+        }
+        float[] smoothed = new float[targets.length];
+        for (int i = 0; i < targets.length; i++) {
+            smoothed[i] = (1 - labelSmoothing) * targets[i] + labelSmoothing / c;
+        }
+        Tensor target = Tensor.of(logits.backend(), smoothed, Shape.of(n, c));
+        Tensor logp = Activations.logSoftmax(logits);
+        Tensor perSample = Arithmetic.neg(Arithmetic.sum(Arithmetic.mul(logp, target), new int[] {1}, false));
+        return switch (reduction) {
+            case NONE -> perSample;
+            case SUM -> Arithmetic.sum(perSample);
+            case MEAN -> Arithmetic.mean(perSample);
+        };
+    }
+
     /** Negative log-likelihood of log-probabilities [N, C]; with smoothing, PyTorch's label-smoothed form. */
     public static Tensor nllLoss(Tensor logProbs, int[] labels, Reduction reduction, float labelSmoothing) {
         Checks.rank("nll_loss", "log-probabilities [N, C]", logProbs, 2);

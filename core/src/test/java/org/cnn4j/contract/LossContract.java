@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
+
 import org.cnn4j.ops.Losses;
 import org.cnn4j.ops.Reduction;
 import org.cnn4j.tensor.Shape;
@@ -43,6 +45,84 @@ public abstract class LossContract extends BackendTestBase {
                         in -> Losses.crossEntropy(in[0], labels, r, s), param(6, 5));
             }
         }
+    }
+
+    @Test
+    void softCrossEntropyOfOneHotTargetsIsCrossEntropyAndIsLinearInTheTargets() {
+        float[] logitValues = {0.5f, -1, 2, 0, 1, 3, -2, 0.25f, 1.5f};
+        Tensor logits = tensor(logitValues.clone(), 3, 3);
+        int[] a = {2, 0, 1};
+        int[] b = {0, 0, 2};
+        float lam = 0.3f;
+        float[] oneHot = new float[9];
+        float[] mixed = new float[9];
+        for (int i = 0; i < 3; i++) {
+            oneHot[i * 3 + a[i]] = 1;
+            mixed[i * 3 + a[i]] += lam;
+            mixed[i * 3 + b[i]] += 1 - lam;
+        }
+        for (float s : new float[] {0f, 0.1f}) {
+            float[] hard = Losses.crossEntropy(logits, a, Reduction.NONE, s).toFloatArray();
+            // anchored to the host, so that two equally wrong device results cannot agree with each other
+            assertClose("hard, smoothing " + s, hostCrossEntropy(logitValues, 3, a, s), hard, 1e-6, 1e-5);
+            float[] soft = Losses.softCrossEntropy(logits, oneHot, Reduction.NONE, s).toFloatArray();
+            assertClose("one-hot, smoothing " + s, hard, soft, 1e-6, 1e-6);
+            // MixUp's loss: lam * CE(a) + (1 - lam) * CE(b), as torchvision's recipe computes it
+            float[] ceB = Losses.crossEntropy(logits, b, Reduction.NONE, s).toFloatArray();
+            double[] expected = new double[3];
+            for (int i = 0; i < 3; i++) {
+                expected[i] = lam * hard[i] + (1 - lam) * ceB[i];
+            }
+            assertClose("mixed, smoothing " + s, expected,
+                    Losses.softCrossEntropy(logits, mixed, Reduction.NONE, s).toFloatArray(), 1e-6, 1e-6);
+        }
+    }
+
+    /** Per-row {@code (1-s) * nll + s/C * sum_c(-log p_c)} in double precision. */
+    private static double[] hostCrossEntropy(float[] logits, int classes, int[] labels, float s) {
+        double[] out = new double[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                max = Math.max(max, logits[i * classes + c]);
+            }
+            double sumExp = 0;
+            for (int c = 0; c < classes; c++) {
+                sumExp += Math.exp(logits[i * classes + c] - max);
+            }
+            double lse = max + Math.log(sumExp);
+            double allNll = 0;
+            for (int c = 0; c < classes; c++) {
+                allNll += lse - logits[i * classes + c];
+            }
+            out[i] = (1 - s) * (lse - logits[i * classes + labels[i]]) + s / classes * allNll;
+        }
+        return out;
+    }
+
+    @Test
+    void softCrossEntropyGradients() {
+        float[] targets = new float[6 * 5];
+        Random r = new Random(3);
+        for (int i = 0; i < 6; i++) {
+            double total = 0;
+            for (int c = 0; c < 5; c++) {
+                targets[i * 5 + c] = r.nextFloat();
+                total += targets[i * 5 + c];
+            }
+            for (int c = 0; c < 5; c++) {
+                targets[i * 5 + c] /= (float) total;
+            }
+        }
+        for (Reduction red : Reduction.values()) {
+            for (float s : new float[] {0f, 0.1f}) {
+                GradCheck.check("soft_cross_entropy " + red + " smoothing " + s,
+                        in -> Losses.softCrossEntropy(in[0], targets, red, s), param(6, 5));
+            }
+        }
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Losses.softCrossEntropy(param(2, 3), new float[5], Reduction.MEAN, 0f));
+        assertTrue(e.getMessage().contains("2x3") && e.getMessage().contains("5 target values"), e.getMessage());
     }
 
     @Test

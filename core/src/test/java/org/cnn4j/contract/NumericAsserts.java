@@ -31,6 +31,18 @@ final class NumericAsserts {
         assertClose(what, e, actual, atol, rtol);
     }
 
+    /**
+     * Standard-normal values made on the host. Expected values must be computed from these, never from a tensor
+     * read back from the backend under test: a device that loses data would read back zeros on both sides.
+     */
+    static float[] gaussian(Random random, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
     /** Leaf with requiresGrad, values uniform in [low, high). */
     static Tensor uniformParam(Backend backend, Random random, float low, float high, int... dims) {
         return Tensor.uniform(backend, Shape.of(dims), low, high, random).requiresGrad(true);

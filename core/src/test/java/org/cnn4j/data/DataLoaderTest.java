@@ -121,10 +121,10 @@ class DataLoaderTest {
                 epoch.next();
             }
             DataLoaderException e = assertThrows(DataLoaderException.class, epoch::next);
-            assertTrue(e.getMessage().contains("batch 5 of epoch 0") && e.getMessage().contains("img/057.png"),
-                    e.getMessage());
+            // counted from 1 like the console's epochs and steps; the reader's message without class names
+            assertEquals("reading batch 6 of epoch 1: img/057.png: unreadable or corrupt image", e.getMessage());
             assertInstanceOf(UncheckedIOException.class, e.getCause());
-            assertFalse(epoch.thread().isAlive());
+            assertTrue(epoch.stopped());
             assertFalse(epoch.hasNext());
         }
     }
@@ -142,7 +142,8 @@ class DataLoaderTest {
         };
         try (DataLoader loader = new DataLoader(mixed, 4, false, 0, false, null)) {
             DataLoaderException e = assertThrows(DataLoaderException.class, () -> all(loader, 0));
-            assertTrue(e.getMessage().contains("example 2 has shape 1x2x3 but the batch started with 1x2x2"),
+            assertTrue(e.getMessage().startsWith("reading batch 1 of epoch 1: example 2 has shape 1x2x3 but the batch"
+                    + " started with 1x2x2"),
                     e.getMessage());
         }
         try (DataLoader fixed = new DataLoader(mixed, 4, false, 0, false, new CenterCrop(2))) {
@@ -151,7 +152,7 @@ class DataLoaderTest {
     }
 
     @Test
-    void prefetchIsBoundedAndCloseStopsTheThread() throws Exception {
+    void prefetchIsBoundedAndCloseStopsTheWorkers() throws Exception {
         ArrayDataset inner = numbered(200);
         AtomicInteger reads = new AtomicInteger();
         Dataset counting = new Dataset() {
@@ -160,31 +161,56 @@ class DataLoaderTest {
             public ImageShape shape() { return inner.shape(); }
             public List<String> classNames() { return inner.classNames(); }
         };
-        DataLoader loader = new DataLoader(counting, 10, true, 1, false, null);
+        DataLoader loader = new DataLoader(counting, 10, true, 1, false, null, null, 3);
         DataLoader.Epoch epoch = loader.epoch(0);
         epoch.next();
-        Thread thread = epoch.thread();
-        assertTrue(thread.isDaemon());
-        // with no consumer taking, the producer can only park in put() on a full queue: 2 batches wait
-        // there and a third, already built, waits to be queued
-        for (int i = 0; i < 10_000 && !(epoch.queued() == DataLoader.PREFETCH
-                && thread.getState() == Thread.State.WAITING); i++) {
+        // taking one batch hands one more to the workers: 1 taken + 3 workers + PREFETCH ahead, and no more
+        int ahead = 3 + DataLoader.PREFETCH;
+        assertEquals(1 + ahead, epoch.submitted());
+        for (int i = 0; i < 10_000 && epoch.prepared() < ahead; i++) {
             Thread.sleep(1);
         }
-        assertEquals(Thread.State.WAITING, thread.getState());
-        assertEquals(DataLoader.PREFETCH, epoch.queued());
-        assertEquals(40, reads.get(), "1 taken + 2 queued + 1 waiting to be queued");
+        assertEquals(ahead, epoch.prepared());
+        assertEquals(10 * (1 + ahead), reads.get());
         loader.close();
-        assertFalse(thread.isAlive());
+        assertTrue(epoch.stopped());
         assertFalse(epoch.hasNext());
 
-        // starting another epoch stops the previous one's thread
+        // starting another epoch stops the previous one's workers
         DataLoader.Epoch first = loader.epoch(1);
         DataLoader.Epoch second = loader.epoch(2);
-        assertFalse(first.thread().isAlive());
+        assertTrue(first.stopped());
         assertEquals(10, second.next().size());
         second.close();
-        assertFalse(second.thread().isAlive());
+        assertTrue(second.stopped());
+    }
+
+    @Test
+    void batchesAreTheSameWhateverTheNumberOfWorkers() {
+        Transform augment = new Compose(new RandomCrop(2, 1), new RandomHorizontalFlip(0.5));
+        List<List<Batch>> runs = new ArrayList<>();
+        for (int workers : new int[] {1, 2, 5}) {
+            try (DataLoader loader = new DataLoader(numbered(103), 8, true, 42, false, augment, null, workers)) {
+                runs.add(all(loader, 3));
+            }
+        }
+        assertSameBatches(runs.get(0), runs.get(1));
+        assertSameBatches(runs.get(0), runs.get(2));
+    }
+
+    @Test
+    void anExamplesAugmentationDependsOnItsIndexNotItsBatch() {
+        Transform augment = new Compose(new RandomCrop(2, 1), new RandomHorizontalFlip(0.5));
+        try (DataLoader small = new DataLoader(numbered(40), 4, false, 9, false, augment, null, 2);
+             DataLoader large = new DataLoader(numbered(40), 40, false, 9, false, augment, null, 2)) {
+            float[] a = new float[40 * 4];
+            int k = 0;
+            for (Batch b : all(small, 0)) {
+                System.arraycopy(b.data(), 0, a, k, b.data().length);
+                k += b.data().length;
+            }
+            assertArrayEquals(a, all(large, 0).get(0).data());
+        }
     }
 
     @Test

@@ -74,6 +74,8 @@ public final class GradCheck {
             float[] base = in.toFloatArray();
             float[] a = analytic.get(t);
             int[] probes = probes(base.length, maxProbes, random);
+            double largestNumeric = 0;
+            int failedBefore = failed;
             for (int i : probes) {
                 float orig = base[i];
                 base[i] = (float) (orig + eps);
@@ -83,6 +85,7 @@ public final class GradCheck {
                 base[i] = orig;
                 double actualStep = ((double) (float) (orig + eps) - (double) (float) (orig - eps));
                 double numeric = (plus - minus) / actualStep;
+                largestNumeric = Math.max(largestNumeric, Math.abs(numeric));
                 double diff = Math.abs(a[i] - numeric);
                 // negated so that a NaN or infinite gradient (analytic or numeric) fails instead of passing
                 if (!(diff <= atol + rtol * Math.abs(numeric))) {
@@ -93,6 +96,13 @@ public final class GradCheck {
                 }
             }
             in.backend().write(in, base, 0);
+            // a loss that does not move when the input does would pass with an all-zero analytic gradient: that is
+            // what a device that computes nothing (or an op that drops its input) gives, so it is a failure
+            if (failed == failedBefore && !(largestNumeric > atol)) {
+                failed++;
+                failures.append(String.format("%n  input %d %s: numerical gradient within %.1g of zero at all %d probed"
+                        + " elements (the output does not depend on this input)", t, in.shape(), atol, probes.length));
+            }
         }
         if (failed > 0) {
             throw new AssertionError(name + ": " + failed + " gradient elements differ from finite differences"

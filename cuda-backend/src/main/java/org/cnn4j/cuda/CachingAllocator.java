@@ -8,9 +8,11 @@ import java.util.Map;
  * A size-class caching allocator: freed blocks go to a free list per size class and are handed out again, so
  * after the first training step no device allocation happens (one stream makes reuse safe: work queued on a
  * freed block runs before work queued by its next owner). Classes are multiples of 512 bytes up to 1 MiB, then
- * quarter steps of each power of two (at most 25% slack). On out-of-memory the cache is released and the
- * allocation retried once; then a {@link CudaOutOfMemoryException} gives the requested and free bytes.
- * Thread-safe (tensors may be freed from other threads).
+ * quarter steps of each power of two (at most 25% slack). It also owns the one growing scratch buffer (the cuDNN
+ * workspace), so all device memory the backend holds is counted in one place: blocks in use + cached blocks
+ * + scratch = reserved. On out-of-memory the cache and the scratch buffer are released and the allocation retried once;
+ * then a {@link CudaOutOfMemoryException} gives the requested and free bytes. Thread-safe (tensors may be freed
+ * from other threads).
  *
  * @param <P> the device pointer type
  */
@@ -37,6 +39,8 @@ final class CachingAllocator<P> {
     private long cachedBytes;
     private long reservedBytes;
     private long deviceAllocations;
+    private P scratch;
+    private long scratchBytes;
 
     CachingAllocator(DeviceMemory<P> memory) {
         this.memory = memory;
@@ -70,16 +74,14 @@ final class CachingAllocator<P> {
         } else {
             p = memory.malloc(size);
             if (p == null) {
-                memory.synchronize();
-                long released = cachedBytes;
-                emptyCache();
+                long released = releaseForRetry();
                 p = memory.malloc(size);
                 if (p == null) {
                     throw new CudaOutOfMemoryException("cuda: out of memory allocating " + mib(bytes)
                             + " (requested " + bytes + " bytes, block " + size + " bytes); device free "
                             + mib(memory.freeBytes()) + " of " + mib(memory.totalBytes()) + "; live tensors "
-                            + mib(liveBytes) + "; released " + mib(released) + " of cached blocks and retried."
-                            + " Reduce the batch size or free tensors (close them / use MemoryScope).");
+                            + mib(liveBytes) + "; released " + mib(released) + " of cached blocks and workspace"
+                            + " and retried. Reduce the batch size or free tensors (close them / use MemoryScope).");
                 }
             }
             deviceAllocations++;
@@ -93,6 +95,59 @@ final class CachingAllocator<P> {
         liveBytes -= block.bytes;
         cachedBytes += block.capacity;
         freeLists.computeIfAbsent(block.capacity, k -> new ArrayDeque<>()).addFirst(block.pointer);
+    }
+
+    /** Frees the cache and the scratch buffer after queued work is done; returns the bytes released. */
+    private long releaseForRetry() {
+        memory.synchronize();
+        long released = cachedBytes + scratchBytes;
+        emptyCache();
+        releaseScratch();
+        return released;
+    }
+
+    /**
+     * The scratch buffer, grown to at least {@code bytes} (never shrunk, so a training step reuses it); null
+     * while no byte was ever asked for. Growing waits for queued work on the old buffer. When the device cannot
+     * provide it even after the cache is released, throws {@link CudaOutOfMemoryException} (the caller may then
+     * try something that needs less).
+     */
+    synchronized P scratch(long bytes) {
+        if (bytes <= scratchBytes) {
+            return scratch;
+        }
+        releaseScratch();
+        P p = memory.malloc(bytes);
+        if (p == null) {
+            long released = releaseForRetry();
+            p = memory.malloc(bytes);
+            if (p == null) {
+                throw new CudaOutOfMemoryException("cuda: out of memory allocating a workspace of " + mib(bytes)
+                        + " (" + bytes + " bytes); device free " + mib(memory.freeBytes()) + " of "
+                        + mib(memory.totalBytes()) + "; live tensors " + mib(liveBytes) + "; released "
+                        + mib(released) + " of cached blocks and retried");
+            }
+        }
+        deviceAllocations++;
+        reservedBytes += bytes;
+        scratch = p;
+        scratchBytes = bytes;
+        return p;
+    }
+
+    /** Frees the scratch buffer (after queued work that may use it); the next {@link #scratch} allocates anew. */
+    synchronized void releaseScratch() {
+        if (scratch != null) {
+            memory.synchronize();
+            memory.free(scratch);
+            reservedBytes -= scratchBytes;
+            scratch = null;
+            scratchBytes = 0;
+        }
+    }
+
+    synchronized long scratchBytes() {
+        return scratchBytes;
     }
 
     /** Returns every cached block to the device. The caller makes sure no queued work uses them. */
@@ -116,7 +171,7 @@ final class CachingAllocator<P> {
         return cachedBytes;
     }
 
-    /** Bytes held from the device: in use (by capacity) plus cached. */
+    /** Bytes held from the device: blocks in use (by capacity), cached blocks and the scratch buffer. */
     synchronized long reservedBytes() {
         return reservedBytes;
     }

@@ -3,6 +3,8 @@ package org.cnn4j.cuda;
 import static org.cnn4j.cuda.CudaErrors.check;
 import static org.cnn4j.cuda.CudaErrors.checkCublas;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
@@ -38,17 +40,39 @@ public final class CudaBackend implements Backend {
     private final CudnnPool pool;
     private final CudnnNorm norm;
     private final CudnnActivation activation;
+    private final ReleaseStack releases = new ReleaseStack();
     private boolean closed;
 
     CudaBackend(int device) {
+        this(device, System.getProperty(ConvAlgorithmSearch.LIMIT_PROPERTY));
+    }
+
+    /** {@code workspaceLimit}: the value of {@code -Dcnn4j.cuda.workspaceLimit} (null for the default). */
+    CudaBackend(int device, String workspaceLimit) {
         ctx = new CudaContext(device);
-        allocator = new CachingAllocator<>(ctx);
-        kernels = new CudaKernels(ctx);
-        tensors = new CudnnTensors();
-        conv = new CudnnConv(ctx, tensors);
-        pool = new CudnnPool(ctx, tensors, kernels);
-        norm = new CudnnNorm(ctx, tensors);
-        activation = new CudnnActivation(ctx, tensors, kernels);
+        releases.push("the CUDA context", ctx::close);
+        try {
+            allocator = new CachingAllocator<>(ctx);
+            releases.push("the allocator's cached blocks and workspace", () -> {
+                allocator.emptyCache();
+                allocator.releaseScratch();
+            });
+            kernels = new CudaKernels(ctx);
+            releases.push("the kernel module", kernels::close);
+            tensors = new CudnnTensors();
+            releases.push("the cuDNN tensor descriptors", tensors::close);
+            conv = new CudnnConv(ctx, tensors, allocator,
+                    ConvAlgorithmSearch.workspaceLimit(workspaceLimit, ctx.totalBytes()));
+            releases.push("the convolution descriptors", conv::close);
+            pool = new CudnnPool(ctx, tensors, kernels);
+            releases.push("the pooling descriptors", pool::close);
+            norm = new CudnnNorm(ctx, tensors);
+            activation = new CudnnActivation(ctx, tensors, kernels);
+            releases.push("the activation descriptors", activation::close);
+        } catch (RuntimeException | Error e) {
+            releases.releaseAfter(e);
+            throw e;
+        }
     }
 
     private CUdeviceptr ptr(Tensor t) {
@@ -69,8 +93,10 @@ public final class CudaBackend implements Backend {
         return "cuda";
     }
 
+    /** Binds the context first: the caller's thread may never have used the device. */
     @Override
     public String description() {
+        ctx.bind();
         int[] driver = new int[1];
         JCudaDriver.cuDriverGetVersion(driver);
         return ctx.deviceName + ", " + ctx.totalBytes() / (1 << 20) + " MiB, driver CUDA " + driver[0] / 1000 + "."
@@ -103,20 +129,49 @@ public final class CudaBackend implements Backend {
         return allocator.cachedBytes();
     }
 
+    /** Bytes this backend holds from the device: blocks in use (by size class), cached blocks and workspace. */
+    public long reservedBytes() {
+        return allocator.reservedBytes();
+    }
+
+    /** Bytes of the cuDNN workspace (grown to the largest a chosen algorithm needed, at most the limit). */
+    public long workspaceBytes() {
+        return allocator.scratchBytes();
+    }
+
+    /** Bytes in use on the whole device as the driver sees them (every process and context); -1 if unknown. */
+    public long deviceUsedBytes() {
+        long free = ctx.freeBytes();
+        return free < 0 ? -1 : ctx.totalBytes() - free;
+    }
+
+    /** The figures above by name ({@code live_bytes}, ...), for benchmarks and memory reports. */
+    public Map<String, Long> memoryStats() {
+        Map<String, Long> stats = new LinkedHashMap<>();
+        stats.put("live_bytes", liveBytes());
+        stats.put("cached_bytes", cachedBytes());
+        stats.put("reserved_bytes", reservedBytes());
+        stats.put("workspace_bytes", workspaceBytes());
+        stats.put("device_used_bytes", deviceUsedBytes());
+        return stats;
+    }
+
     /** How many times device memory has been allocated from the driver (constant after warm-up). */
     public long deviceAllocations() {
         return allocator.deviceAllocations();
     }
 
-    /** Returns cached (unused) blocks to the driver. */
+    /** Returns cached (unused) blocks and the cuDNN workspace to the driver. */
     public void emptyCache() {
         ctx.bind();
         ctx.synchronize();
         allocator.emptyCache();
+        allocator.releaseScratch();
     }
 
     @Override
     public void write(Tensor dst, float[] src, int srcOffset) {
+        checkHostRange("write", dst, src, srcOffset);
         ctx.bind();
         ctx.synchronize();
         check(JCudaDriver.cuMemcpyHtoD(ptr(dst), Pointer.to(src).withByteOffset(4L * srcOffset), 4L * dst.numel()),
@@ -125,14 +180,39 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void read(Tensor src, float[] dst, int dstOffset) {
+        checkHostRange("read", src, dst, dstOffset);
         ctx.bind();
         ctx.synchronize();
         check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(4L * dstOffset), ptr(src), 4L * src.numel()),
                 "cuMemcpyDtoH");
     }
 
+    /**
+     * A host copy touches {@code array[offset, offset + numel)}: outside the array the driver would read or
+     * write foreign JVM memory, so it is refused with the sizes.
+     */
+    static void checkHostRange(String op, Tensor t, float[] array, int offset) {
+        if (array == null) {
+            throw new IllegalArgumentException(op + ": the host array is null (tensor " + t.shape() + ")");
+        }
+        checkHostRange(op, t.shape().toString(), t.numel(), array.length, offset);
+    }
+
+    static void checkHostRange(String op, String shape, long numel, int arrayLength, int offset) {
+        if (offset < 0 || offset > arrayLength || numel > arrayLength - offset) {
+            throw new IllegalArgumentException(op + ": tensor " + shape + " has " + numel + " elements but the host"
+                    + " array of length " + arrayLength + " holds " + Math.max(0, arrayLength - (long) offset)
+                    + " from offset " + offset + "; expected 0 <= offset and offset + " + numel + " <= "
+                    + arrayLength);
+        }
+    }
+
     @Override
     public void copy(Tensor src, Tensor dst) {
+        if (src.numel() != dst.numel()) {
+            throw new IllegalArgumentException("copy: source " + src.shape() + " has " + src.numel()
+                    + " elements, destination " + dst.shape() + " has " + dst.numel() + "; expected the same count");
+        }
         ctx.bind();
         check(JCudaDriver.cuMemcpyDtoDAsync(ptr(dst), ptr(src), 4L * src.numel(), ctx.stream), "cuMemcpyDtoDAsync");
     }
@@ -326,9 +406,9 @@ public final class CudaBackend implements Backend {
         ctx.bind();
         long n = out.numel();
         if (a.shape().equals(out.shape()) && b.shape().equals(out.shape())) {
-            kernels.launch(Kernel.BINARY_SAME, n, op.ordinal(), ptr(a), ptr(b), ptr(out), n);
+            kernels.launch(Kernel.BINARY_SAME, n, OpCodes.of(op), ptr(a), ptr(b), ptr(out), n);
         } else {
-            kernels.launch(Kernel.BINARY_BCAST, n, op.ordinal(), ptr(a), ptr(b), ptr(out), n,
+            kernels.launch(Kernel.BINARY_BCAST, n, OpCodes.of(op), ptr(a), ptr(b), ptr(out), n,
                     Geometry.binary(op.name(), a.shape().dims(), b.shape().dims(), out.shape().dims()));
         }
     }
@@ -336,13 +416,13 @@ public final class CudaBackend implements Backend {
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor out) {
         ctx.bind();
-        kernels.launch(Kernel.UNARY_OP, x.numel(), op.ordinal(), ptr(x), ptr(out), x.numel());
+        kernels.launch(Kernel.UNARY_OP, x.numel(), OpCodes.of(op), ptr(x), ptr(out), x.numel());
     }
 
     @Override
     public void scalar(ScalarOp op, Tensor x, float s, Tensor out) {
         ctx.bind();
-        kernels.launch(Kernel.SCALAR_OP, x.numel(), op.ordinal(), ptr(x), s, ptr(out), x.numel());
+        kernels.launch(Kernel.SCALAR_OP, x.numel(), OpCodes.of(op), ptr(x), s, ptr(out), x.numel());
     }
 
     @Override
@@ -352,9 +432,7 @@ public final class CudaBackend implements Backend {
             copy(src, dst);
             return;
         }
-        int dstNumel = Math.toIntExact(dst.numel());
-        kernels.launchGrid(Kernel.REDUCE_SUM_TO, dstNumel, CudaKernels.BLOCK, ptr(src), ptr(dst), dstNumel,
-                Geometry.reduction(src.shape().dims(), dst.shape().dims()));
+        kernels.reduceSumTo(ptr(src), src.shape().dims(), ptr(dst), dst.shape().dims(), allocator);
     }
 
     @Override
@@ -394,20 +472,36 @@ public final class CudaBackend implements Backend {
             return;
         }
         closed = true;
-        ctx.bind();
-        ctx.synchronize();
-        conv.close();
-        pool.close();
-        activation.close();
-        tensors.close();
-        kernels.close();
-        allocator.emptyCache();
-        ctx.close();
+        releases.closeAfter(() -> {
+            ctx.bind();
+            ctx.synchronize();
+        });
     }
 
     @Override
     public String toString() {
         return "CudaBackend[" + ctx.deviceName + ", live " + liveBytes() + " B, cached " + cachedBytes() + " B]"
                 + (closed ? " (closed)" : "");
+    }
+
+    // ---- row gather / scatter-add ----
+
+    /** Buckets of table rows in scatterAddRows: {@code width * 64} threads, each owning its table elements. */
+    static final int SCATTER_BUCKETS = 64;
+
+    @Override
+    public void gatherRows(Tensor table, Tensor indices, Tensor out) {
+        ctx.bind();
+        long n = indices.numel();
+        int width = table.dim(1);
+        kernels.launch(Kernel.GATHER_ROWS, n * width, ptr(table), ptr(indices), ptr(out), n, width);
+    }
+
+    @Override
+    public void scatterAddRows(Tensor indices, Tensor src, int skipIndex, Tensor table) {
+        ctx.bind();
+        int width = table.dim(1);
+        kernels.launch(Kernel.SCATTER_ADD_ROWS, (long) width * SCATTER_BUCKETS, ptr(indices), ptr(src), ptr(table),
+                indices.numel(), width, skipIndex, SCATTER_BUCKETS);
     }
 }

@@ -6,10 +6,11 @@ import org.cnn4j.backend.BackendUnavailableException;
 
 /**
  * Registers the CUDA backend ("cuda", priority 100, above the CPU backend). The availability probe runs once
- * per JVM and never throws; {@link #unavailableReason()} names the missing piece and how to get it.
+ * per JVM and never throws; {@link #unavailableReason()} names the missing piece and how to get it, and
+ * {@link #diagnostics()} reports every piece.
  */
 public final class CudaBackendProvider implements BackendProvider {
-    private static volatile CudaProbe.Result result;
+    private static volatile CudaDiagnostics result;
 
     @Override
     public String name() {
@@ -21,8 +22,8 @@ public final class CudaBackendProvider implements BackendProvider {
         return 100;
     }
 
-    static CudaProbe.Result probe() {
-        CudaProbe.Result r = result;
+    static CudaDiagnostics probe() {
+        CudaDiagnostics r = result;
         if (r == null) {
             synchronized (CudaBackendProvider.class) {
                 r = result;
@@ -30,13 +31,20 @@ public final class CudaBackendProvider implements BackendProvider {
                     try {
                         r = CudaProbe.run();
                     } catch (Throwable t) {
-                        r = CudaProbe.Result.unavailable(CudaProbe.explainLoadFailure("JCuda", t));
+                        String reason = CudaProbe.explainLoadFailure("JCuda", t);
+                        r = CudaDiagnostics.unavailable(reason, java.util.List.of(new CudaDiagnostics.Piece("probe",
+                                CudaDiagnostics.Status.FAILED, reason)));
                     }
                     result = r;
                 }
             }
         }
         return r;
+    }
+
+    /** What the probe found, piece by piece (driver, devices, cuBLAS, cuDNN): for {@code cnn doctor}. */
+    public CudaDiagnostics diagnostics() {
+        return probe();
     }
 
     @Override

@@ -19,8 +19,8 @@ import jcuda.runtime.cudaStream_t;
 
 /**
  * One device's primary context (shared with cuBLAS and cuDNN, which use the runtime API and therefore the
- * primary context), one stream that every kernel, cuBLAS and cuDNN call is queued on, the library handles,
- * and one growing scratch workspace for cuDNN.
+ * primary context), one stream that every kernel, cuBLAS and cuDNN call is queued on, and the library handles.
+ * A constructor step that fails releases what the earlier steps made, newest first.
  */
 final class CudaContext implements DeviceMemory<CUdeviceptr>, AutoCloseable {
     final CUdevice device = new CUdevice();
@@ -29,26 +29,39 @@ final class CudaContext implements DeviceMemory<CUdeviceptr>, AutoCloseable {
     final cublasHandle cublas = new cublasHandle();
     final cudnnHandle cudnn = new cudnnHandle();
     final String deviceName;
-    private CUdeviceptr workspace;
-    private long workspaceBytes;
+    private final long totalBytes;
+    private final ReleaseStack releases = new ReleaseStack();
     private boolean closed;
 
     CudaContext(int ordinal) {
-        check(JCudaDriver.cuInit(0), "cuInit");
-        check(JCudaDriver.cuDeviceGet(device, ordinal), "cuDeviceGet(" + ordinal + ")");
-        check(JCudaDriver.cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain");
-        check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
-        byte[] name = new byte[256];
-        check(JCudaDriver.cuDeviceGetName(name, name.length, device), "cuDeviceGetName");
-        deviceName = new String(name, java.nio.charset.StandardCharsets.US_ASCII).replace("\0", "").trim();
-        check(JCudaDriver.cuStreamCreate(stream, 0), "cuStreamCreate");
-        cudaStream_t runtimeStream = new cudaStream_t(stream);
-        checkCublas(JCublas2.cublasCreate(cublas), "cublasCreate");
-        checkCublas(JCublas2.cublasSetStream(cublas, runtimeStream), "cublasSetStream");
-        // FP32 GEMM without TF32 (cuBLAS default math; NVIDIA_TF32_OVERRIDE can still force it globally)
-        checkCublas(JCublas2.cublasSetMathMode(cublas, cublasMath.CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
-        checkCudnn(JCudnn.cudnnCreate(cudnn), "cudnnCreate");
-        checkCudnn(JCudnn.cudnnSetStream(cudnn, runtimeStream), "cudnnSetStream");
+        try {
+            check(JCudaDriver.cuInit(0), "cuInit");
+            check(JCudaDriver.cuDeviceGet(device, ordinal), "cuDeviceGet(" + ordinal + ")");
+            check(JCudaDriver.cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain");
+            releases.push("the primary context", () -> check(JCudaDriver.cuDevicePrimaryCtxRelease(device),
+                    "cuDevicePrimaryCtxRelease"));
+            bind();
+            byte[] name = new byte[256];
+            check(JCudaDriver.cuDeviceGetName(name, name.length, device), "cuDeviceGetName");
+            deviceName = new String(name, java.nio.charset.StandardCharsets.US_ASCII).replace("\0", "").trim();
+            long[] total = new long[1];
+            check(JCudaDriver.cuDeviceTotalMem(total, device), "cuDeviceTotalMem");
+            totalBytes = total[0];
+            check(JCudaDriver.cuStreamCreate(stream, 0), "cuStreamCreate");
+            releases.push("the stream", () -> check(JCudaDriver.cuStreamDestroy(stream), "cuStreamDestroy"));
+            cudaStream_t runtimeStream = new cudaStream_t(stream);
+            checkCublas(JCublas2.cublasCreate(cublas), "cublasCreate");
+            releases.push("the cuBLAS handle", () -> checkCublas(JCublas2.cublasDestroy(cublas), "cublasDestroy"));
+            checkCublas(JCublas2.cublasSetStream(cublas, runtimeStream), "cublasSetStream");
+            // FP32 GEMM without TF32 (cuBLAS default math; NVIDIA_TF32_OVERRIDE can still force it globally)
+            checkCublas(JCublas2.cublasSetMathMode(cublas, cublasMath.CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+            checkCudnn(JCudnn.cudnnCreate(cudnn), "cudnnCreate");
+            releases.push("the cuDNN handle", () -> checkCudnn(JCudnn.cudnnDestroy(cudnn), "cudnnDestroy"));
+            checkCudnn(JCudnn.cudnnSetStream(cudnn, runtimeStream), "cudnnSetStream");
+        } catch (RuntimeException | Error e) {
+            releases.releaseAfter(e);
+            throw e;
+        }
     }
 
     /** Makes the primary context current on the calling thread (cheap; needed on every entry point). */
@@ -77,42 +90,19 @@ final class CudaContext implements DeviceMemory<CUdeviceptr>, AutoCloseable {
         check(JCudaDriver.cuMemFree(pointer), "cuMemFree");
     }
 
+    /** Bytes the driver reports free on the device; -1 if it cannot say. Binds the context first. */
     @Override
     public long freeBytes() {
         long[] free = new long[1];
         long[] total = new long[1];
+        bind();
         return JCudaDriver.cuMemGetInfo(free, total) == CUresult.CUDA_SUCCESS ? free[0] : -1;
     }
 
+    /** The device's memory, read once at construction (needs no current context). */
     @Override
     public long totalBytes() {
-        long[] free = new long[1];
-        long[] total = new long[1];
-        return JCudaDriver.cuMemGetInfo(free, total) == CUresult.CUDA_SUCCESS ? total[0] : -1;
-    }
-
-    /** A scratch buffer of at least {@code bytes}, grown (never shrunk) as cuDNN algorithms need. */
-    CUdeviceptr workspace(long bytes) {
-        if (bytes > workspaceBytes) {
-            if (workspace != null) {
-                synchronize();
-                free(workspace);
-                workspace = null;
-                workspaceBytes = 0;
-            }
-            CUdeviceptr p = malloc(bytes);
-            if (p == null) {
-                throw new CudaOutOfMemoryException("cuda: out of memory allocating a cuDNN workspace of " + bytes
-                        + " bytes; device free " + freeBytes() + " bytes");
-            }
-            workspace = p;
-            workspaceBytes = bytes;
-        }
-        return workspace == null ? new CUdeviceptr() : workspace;
-    }
-
-    long workspaceBytes() {
-        return workspaceBytes;
+        return totalBytes;
     }
 
     @Override
@@ -121,14 +111,9 @@ final class CudaContext implements DeviceMemory<CUdeviceptr>, AutoCloseable {
             return;
         }
         closed = true;
-        bind();
-        synchronize();
-        if (workspace != null) {
-            free(workspace);
-        }
-        JCudnn.cudnnDestroy(cudnn);
-        JCublas2.cublasDestroy(cublas);
-        JCudaDriver.cuStreamDestroy(stream);
-        JCudaDriver.cuDevicePrimaryCtxRelease(device);
+        releases.closeAfter(() -> {
+            bind();
+            synchronize();
+        });
     }
 }

@@ -1,11 +1,13 @@
 package org.cnn4j.cuda;
 
 import static org.cnn4j.cuda.CudaErrors.check;
+import static org.cnn4j.cuda.CudaErrors.driverError;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 
 import jcuda.NativePointerObject;
@@ -13,14 +15,21 @@ import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
 
-/** The PTX module of custom kernels (loaded with cuModuleLoadData) and the launch helpers. */
+/**
+ * The PTX module of custom kernels (loaded with cuModuleLoadData) and the launch helpers. With
+ * {@code -Dcnn4j.cuda.syncDebug=true} every launch synchronises the stream before and after, so an
+ * asynchronous failure names the kernel that caused it and its launch geometry.
+ */
 final class CudaKernels implements AutoCloseable {
     static final String PTX_RESOURCE = "/org/cnn4j/cuda/kernels.ptx";
+    static final String SYNC_DEBUG_PROPERTY = "cnn4j.cuda.syncDebug";
     static final int BLOCK = 256;
 
     private final CudaContext ctx;
+    private final boolean syncDebug = Boolean.getBoolean(SYNC_DEBUG_PROPERTY);
     private final CUmodule module = new CUmodule();
     private final Map<Kernel, CUfunction> functions = new EnumMap<>(Kernel.class);
 
@@ -29,10 +38,15 @@ final class CudaKernels implements AutoCloseable {
         byte[] ptx = readPtx();
         byte[] terminated = Arrays.copyOf(ptx, ptx.length + 1);  // the driver expects a NUL-terminated image
         check(JCudaDriver.cuModuleLoadData(module, terminated), "cuModuleLoadData(kernels.ptx)");
-        for (Kernel k : Kernel.values()) {
-            CUfunction f = new CUfunction();
-            check(JCudaDriver.cuModuleGetFunction(f, module, k.entry), "cuModuleGetFunction(" + k.entry + ")");
-            functions.put(k, f);
+        try {
+            for (Kernel k : Kernel.values()) {
+                CUfunction f = new CUfunction();
+                check(JCudaDriver.cuModuleGetFunction(f, module, k.entry), "cuModuleGetFunction(" + k.entry + ")");
+                functions.put(k, f);
+            }
+        } catch (RuntimeException e) {
+            JCudaDriver.cuModuleUnload(module);  // a PTX without one of our kernels must not leak the module
+            throw e;
         }
     }
 
@@ -60,46 +74,66 @@ final class CudaKernels implements AutoCloseable {
             throw new IllegalArgumentException(kernel.entry + ": " + blocks + " blocks exceed the grid limit");
         }
         Pointer params = pack(kernel, args);
-        check(JCudaDriver.cuLaunchKernel(functions.get(kernel), (int) blocks, 1, 1, threads, 1, 1, 0, ctx.stream,
-                params, null), "cuLaunchKernel(" + kernel.entry + ")");
+        if (syncDebug) {
+            syncOrThrow("work queued before " + kernel.describe(blocks, threads, args) + " failed");
+        }
+        int launched = JCudaDriver.cuLaunchKernel(functions.get(kernel), (int) blocks, 1, 1, threads, 1, 1, 0,
+                ctx.stream, params, null);
+        if (launched != CUresult.CUDA_SUCCESS) {
+            throw new CudaOperationException("cuLaunchKernel " + kernel.describe(blocks, threads, args) + " failed: "
+                    + driverError(launched));
+        }
+        if (syncDebug) {
+            syncOrThrow("kernel " + kernel.describe(blocks, threads, args) + " failed (" + SYNC_DEBUG_PROPERTY + ")");
+        }
+    }
+
+    private void syncOrThrow(String what) {
+        int r = JCudaDriver.cuStreamSynchronize(ctx.stream);
+        if (r != CUresult.CUDA_SUCCESS) {
+            throw new CudaOperationException(what + ": " + driverError(r));
+        }
     }
 
     /** Packs arguments as the driver's kernelParams array, checking them against the kernel's signature. */
     static Pointer pack(Kernel kernel, Object... args) {
-        if (args.length != kernel.params.length) {
-            throw new IllegalArgumentException(kernel.entry + ": expected " + kernel.params.length
-                    + " arguments " + Arrays.toString(kernel.params) + ", got " + args.length);
-        }
+        kernel.checkArguments(CUdeviceptr.class, args);
         NativePointerObject[] ptrs = new NativePointerObject[args.length];
         for (int i = 0; i < args.length; i++) {
-            String kind = kernel.params[i];
             Object a = args[i];
-            ptrs[i] = switch (kind) {
-                case "p" -> Pointer.to(a == null ? new CUdeviceptr() : (CUdeviceptr) expect(kernel, i, a,
-                        CUdeviceptr.class));
-                case "i" -> Pointer.to(new int[] {(Integer) expect(kernel, i, a, Integer.class)});
-                case "l" -> Pointer.to(new long[] {(Long) expect(kernel, i, a, Long.class)});
-                case "f" -> Pointer.to(new float[] {(Float) expect(kernel, i, a, Float.class)});
-                default -> {
-                    int[] struct = (int[]) expect(kernel, i, a, int[].class);
-                    int bytes = Integer.parseInt(kind.substring(1));
-                    if (struct.length * 4 != bytes) {
-                        throw new IllegalArgumentException(kernel.entry + ": argument " + i + " must be a struct of "
-                                + bytes + " bytes, got " + struct.length + " ints");
-                    }
-                    yield Pointer.to(struct);
-                }
+            ptrs[i] = switch (kernel.params[i]) {
+                case "p" -> Pointer.to(a == null ? new CUdeviceptr() : (CUdeviceptr) a);
+                case "i" -> Pointer.to(new int[] {(Integer) a});
+                case "l" -> Pointer.to(new long[] {(Long) a});
+                case "f" -> Pointer.to(new float[] {(Float) a});
+                default -> Pointer.to((int[]) a);
             };
         }
         return Pointer.to(ptrs);
     }
 
-    private static Object expect(Kernel k, int index, Object a, Class<?> type) {
-        if (!type.isInstance(a)) {
-            throw new IllegalArgumentException(k.entry + ": argument " + index + " must be " + type.getSimpleName()
-                    + ", got " + (a == null ? "null" : a.getClass().getSimpleName()));
-        }
-        return a;
+    /** Sums {@code src} to the broadcast shape {@code dstDims} (see {@link ReducePlan}). */
+    void reduceSumTo(CUdeviceptr src, int[] srcDims, CUdeviceptr dst, int[] dstDims,
+                     CachingAllocator<CUdeviceptr> allocator) {
+        Map<CUdeviceptr, CachingAllocator.Block<CUdeviceptr>> blocks = new IdentityHashMap<>();
+        ReducePlan.run(new ReducePlan.Device<CUdeviceptr>() {
+            @Override
+            public CUdeviceptr scratch(long floats) {
+                CachingAllocator.Block<CUdeviceptr> b = allocator.allocate(4L * floats);
+                blocks.put(b.pointer, b);
+                return b.pointer;
+            }
+
+            @Override
+            public void release(CUdeviceptr scratch) {
+                allocator.release(blocks.remove(scratch));
+            }
+
+            @Override
+            public void launchGrid(Kernel kernel, long blockCount, int threads, Object... args) {
+                CudaKernels.this.launchGrid(kernel, blockCount, threads, args);
+            }
+        }, src, srcDims, dst, dstDims);
     }
 
     @Override

@@ -4,8 +4,13 @@ import static org.cnn4j.cuda.CudaErrors.checkCudnn;
 import static org.cnn4j.cuda.CudnnTensors.ONE;
 import static org.cnn4j.cuda.CudnnTensors.ZERO;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 import jcuda.driver.CUdeviceptr;
 import jcuda.jcudnn.JCudnn;
@@ -16,20 +21,23 @@ import jcuda.jcudnn.cudnnConvolutionFwdAlgoPerf;
 import jcuda.jcudnn.cudnnConvolutionMode;
 import jcuda.jcudnn.cudnnDataType;
 import jcuda.jcudnn.cudnnFilterDescriptor;
+import jcuda.jcudnn.cudnnHandle;
 import jcuda.jcudnn.cudnnMathType;
 import jcuda.jcudnn.cudnnTensorDescriptor;
 import jcuda.jcudnn.cudnnTensorFormat;
 import org.cnn4j.backend.ConvSpec;
+import org.cnn4j.cuda.ConvAlgorithmSearch.Candidate;
+import org.cnn4j.cuda.ConvAlgorithmSearch.Choice;
 import org.cnn4j.tensor.Tensor;
 
 /**
- * cuDNN convolutions. Per shape a plan holds the descriptors and the algorithm chosen for each direction:
- * by cuDNN's heuristics ({@code cudnnGet*_v7}, deterministic choice, PyTorch's default) or, with
- * {@code -Dcnn4j.cuda.benchmark=true}, by timing ({@code cudnnFind*}). Math type follows PyTorch:
- * {@code CUDNN_DEFAULT_MATH} (TF32 tensor cores allowed on Ampere+) unless {@code -Dcnn4j.cuda.tf32=false},
- * which selects {@code CUDNN_FMA_MATH} (strict FP32). JCudnn 12.6.0's JNI copies {@code mathType} back only for
- * backward-filter results; forward and backward-data results always read 0, so their math type is the requested
- * one, never the (unreported) per-algorithm value.
+ * cuDNN convolutions. Per shape a plan holds the descriptors and, per direction, the algorithm that ran: the
+ * first of cuDNN's candidates ({@code cudnnGet*_v7}, heuristic order, PyTorch's default; or {@code cudnnFind*},
+ * timed, with {@code -Dcnn4j.cuda.benchmark=true}) that works, found by {@link ConvAlgorithmSearch}. Math type
+ * follows PyTorch: {@code CUDNN_DEFAULT_MATH} (TF32 tensor cores allowed on Ampere+) unless
+ * {@code -Dcnn4j.cuda.tf32=false}, which selects {@code CUDNN_FMA_MATH} (strict FP32). JCudnn 12.6.0's JNI copies
+ * {@code mathType} back only for backward-filter results; forward and backward-data results always read 0, so
+ * they count as unreported. The workspace comes from the allocator's scratch buffer, capped by a limit.
  */
 final class CudnnConv implements AutoCloseable {
     private static final int MAX_ALGOS = 16;
@@ -42,26 +50,124 @@ final class CudnnConv implements AutoCloseable {
         cudnnFilterDescriptor w;
         cudnnTensorDescriptor y;
         cudnnConvolutionDescriptor conv;
-        int fwdAlgo = -1;
-        int fwdMath;
-        long fwdWorkspace;
-        int bwdDataAlgo = -1;
-        int bwdDataMath;
-        long bwdDataWorkspace;
-        int bwdFilterAlgo = -1;
-        int bwdFilterMath;
-        long bwdFilterWorkspace;
+        final Choice[] chosen = new Choice[Direction.values().length];
+    }
+
+    /** The cuDNN calls that differ between the three directions; operands are (a, b) -> out. */
+    private enum Direction {
+        /** x, w -> y. */
+        FORWARD("conv2d forward") {
+            @Override
+            List<Candidate> candidates(cudnnHandle h, Plan p, boolean benchmark) {
+                cudnnConvolutionFwdAlgoPerf[] perf = new cudnnConvolutionFwdAlgoPerf[MAX_ALGOS];
+                Arrays.setAll(perf, i -> new cudnnConvolutionFwdAlgoPerf());
+                return query(perf, count -> benchmark
+                        ? JCudnn.cudnnFindConvolutionForwardAlgorithm(h, p.x, p.w, p.conv, p.y, MAX_ALGOS, count, perf)
+                        : JCudnn.cudnnGetConvolutionForwardAlgorithm_v7(h, p.x, p.w, p.conv, p.y, MAX_ALGOS, count,
+                        perf), r -> new Candidate(r.algo, r.status, r.memory, ConvAlgorithmSearch.UNREPORTED));
+            }
+
+            @Override
+            int workspaceSize(cudnnHandle h, Plan p, int algo, long[] bytes) {
+                return JCudnn.cudnnGetConvolutionForwardWorkspaceSize(h, p.x, p.w, p.conv, p.y, algo, bytes);
+            }
+
+            @Override
+            int run(cudnnHandle h, Plan p, int algo, CUdeviceptr work, long bytes, CUdeviceptr x, CUdeviceptr w,
+                    CUdeviceptr y) {
+                return JCudnn.cudnnConvolutionForward(h, ONE, p.x, x, p.w, w, p.conv, algo, work, bytes, ZERO, p.y,
+                        y);
+            }
+        },
+        /** dy, w -> dx. */
+        BACKWARD_DATA("conv2d backward data") {
+            @Override
+            List<Candidate> candidates(cudnnHandle h, Plan p, boolean benchmark) {
+                cudnnConvolutionBwdDataAlgoPerf[] perf = new cudnnConvolutionBwdDataAlgoPerf[MAX_ALGOS];
+                Arrays.setAll(perf, i -> new cudnnConvolutionBwdDataAlgoPerf());
+                return query(perf, count -> benchmark
+                        ? JCudnn.cudnnFindConvolutionBackwardDataAlgorithm(h, p.w, p.y, p.conv, p.x, MAX_ALGOS, count,
+                        perf)
+                        : JCudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(h, p.w, p.y, p.conv, p.x, MAX_ALGOS,
+                        count, perf), r -> new Candidate(r.algo, r.status, r.memory, ConvAlgorithmSearch.UNREPORTED));
+            }
+
+            @Override
+            int workspaceSize(cudnnHandle h, Plan p, int algo, long[] bytes) {
+                return JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(h, p.w, p.y, p.conv, p.x, algo, bytes);
+            }
+
+            @Override
+            int run(cudnnHandle h, Plan p, int algo, CUdeviceptr work, long bytes, CUdeviceptr dy, CUdeviceptr w,
+                    CUdeviceptr dx) {
+                return JCudnn.cudnnConvolutionBackwardData(h, ONE, p.w, w, p.y, dy, p.conv, algo, work, bytes, ZERO,
+                        p.x, dx);
+            }
+        },
+        /** x, dy -> dw. */
+        BACKWARD_FILTER("conv2d backward filter") {
+            @Override
+            List<Candidate> candidates(cudnnHandle h, Plan p, boolean benchmark) {
+                cudnnConvolutionBwdFilterAlgoPerf[] perf = new cudnnConvolutionBwdFilterAlgoPerf[MAX_ALGOS];
+                Arrays.setAll(perf, i -> new cudnnConvolutionBwdFilterAlgoPerf());
+                return query(perf, count -> benchmark
+                        ? JCudnn.cudnnFindConvolutionBackwardFilterAlgorithm(h, p.x, p.y, p.conv, p.w, MAX_ALGOS,
+                        count, perf)
+                        : JCudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(h, p.x, p.y, p.conv, p.w, MAX_ALGOS,
+                        count, perf), r -> new Candidate(r.algo, r.status, r.memory, r.mathType));
+            }
+
+            @Override
+            int workspaceSize(cudnnHandle h, Plan p, int algo, long[] bytes) {
+                return JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(h, p.x, p.y, p.conv, p.w, algo, bytes);
+            }
+
+            @Override
+            int run(cudnnHandle h, Plan p, int algo, CUdeviceptr work, long bytes, CUdeviceptr x, CUdeviceptr dy,
+                    CUdeviceptr dw) {
+                return JCudnn.cudnnConvolutionBackwardFilter(h, ONE, p.x, x, p.y, dy, p.conv, algo, work, bytes, ZERO,
+                        p.w, dw);
+            }
+        };
+
+        final String label;
+
+        Direction(String label) {
+            this.label = label;
+        }
+
+        /** Runs {@code call} (a cudnnGet/Find call filling {@code perf} and the count) and converts the results. */
+        <T> List<Candidate> query(T[] perf, ToIntFunction<int[]> call, Function<T, Candidate> convert) {
+            int[] count = new int[1];
+            checkCudnn(call.applyAsInt(count), "choosing the " + label + " algorithm");
+            List<Candidate> list = new ArrayList<>();
+            for (int i = 0; i < count[0]; i++) {
+                list.add(convert.apply(perf[i]));
+            }
+            return list;
+        }
+
+        abstract List<Candidate> candidates(cudnnHandle h, Plan p, boolean benchmark);
+
+        abstract int workspaceSize(cudnnHandle h, Plan p, int algo, long[] bytes);
+
+        abstract int run(cudnnHandle h, Plan p, int algo, CUdeviceptr work, long bytes, CUdeviceptr a, CUdeviceptr b,
+                         CUdeviceptr out);
     }
 
     private final CudaContext ctx;
     private final CudnnTensors tensors;
+    private final CachingAllocator<CUdeviceptr> allocator;
+    private final long workspaceLimit;
     private final Map<Key, Plan> plans = new HashMap<>();
     private final boolean tf32 = !"false".equalsIgnoreCase(System.getProperty("cnn4j.cuda.tf32", "true"));
     private final boolean benchmark = Boolean.getBoolean("cnn4j.cuda.benchmark");
 
-    CudnnConv(CudaContext ctx, CudnnTensors tensors) {
+    CudnnConv(CudaContext ctx, CudnnTensors tensors, CachingAllocator<CUdeviceptr> allocator, long workspaceLimit) {
         this.ctx = ctx;
         this.tensors = tensors;
+        this.allocator = allocator;
+        this.workspaceLimit = workspaceLimit;
     }
 
     private int requestedMath() {
@@ -76,166 +182,96 @@ final class CudnnConv implements AutoCloseable {
             p.y = tensors.nchw(y[0], y[1], y[2], y[3]);
             p.w = new cudnnFilterDescriptor();
             checkCudnn(JCudnn.cudnnCreateFilterDescriptor(p.w), "cudnnCreateFilterDescriptor");
-            checkCudnn(JCudnn.cudnnSetFilter4dDescriptor(p.w, cudnnDataType.CUDNN_DATA_FLOAT,
-                    cudnnTensorFormat.CUDNN_TENSOR_NCHW, w[0], w[1], w[2], w[3]), "cudnnSetFilter4dDescriptor");
             p.conv = new cudnnConvolutionDescriptor();
-            checkCudnn(JCudnn.cudnnCreateConvolutionDescriptor(p.conv), "cudnnCreateConvolutionDescriptor");
-            checkCudnn(JCudnn.cudnnSetConvolution2dDescriptor(p.conv, spec.padH(), spec.padW(), spec.strideH(),
-                    spec.strideW(), spec.dilationH(), spec.dilationW(), cudnnConvolutionMode.CUDNN_CROSS_CORRELATION,
-                    cudnnDataType.CUDNN_DATA_FLOAT), "cudnnSetConvolution2dDescriptor(" + spec + ")");
-            checkCudnn(JCudnn.cudnnSetConvolutionGroupCount(p.conv, spec.groups()), "cudnnSetConvolutionGroupCount");
-            checkCudnn(JCudnn.cudnnSetConvolutionMathType(p.conv, requestedMath()), "cudnnSetConvolutionMathType");
+            int status = JCudnn.cudnnCreateConvolutionDescriptor(p.conv);
+            if (status != 0) {
+                JCudnn.cudnnDestroyFilterDescriptor(p.w);
+                checkCudnn(status, "cudnnCreateConvolutionDescriptor");
+            }
+            try {
+                checkCudnn(JCudnn.cudnnSetFilter4dDescriptor(p.w, cudnnDataType.CUDNN_DATA_FLOAT,
+                        cudnnTensorFormat.CUDNN_TENSOR_NCHW, w[0], w[1], w[2], w[3]), "cudnnSetFilter4dDescriptor");
+                checkCudnn(JCudnn.cudnnSetConvolution2dDescriptor(p.conv, spec.padH(), spec.padW(), spec.strideH(),
+                        spec.strideW(), spec.dilationH(), spec.dilationW(),
+                        cudnnConvolutionMode.CUDNN_CROSS_CORRELATION, cudnnDataType.CUDNN_DATA_FLOAT),
+                        "cudnnSetConvolution2dDescriptor(" + spec + ")");
+                checkCudnn(JCudnn.cudnnSetConvolutionGroupCount(p.conv, spec.groups()),
+                        "cudnnSetConvolutionGroupCount");
+            } catch (RuntimeException e) {
+                destroy(p);
+                throw e;
+            }
             return p;
         });
     }
 
-    /**
-     * The first successful candidate whose workspace fits in free memory, preferring (with TF32 off) those that
-     * report strict FMA math ({@code math} is null where the JNI does not report it); -1 if none.
-     */
-    private int pick(int count, int[] status, long[] memory, int[] math) {
-        long budget = Math.max(ctx.freeBytes(), 0) + ctx.workspaceBytes();
-        for (int pass = 0; pass < 2; pass++) {
-            for (int i = 0; i < count; i++) {
-                boolean mathOk = tf32 || pass == 1 || math == null || math[i] == cudnnMathType.CUDNN_FMA_MATH;
-                if (status[i] == 0 && memory[i] <= budget && mathOk) {
-                    return i;
-                }
-            }
-        }
-        return -1;
+    private void setMath(Plan p, int mathType) {
+        checkCudnn(JCudnn.cudnnSetConvolutionMathType(p.conv, mathType), "cudnnSetConvolutionMathType");
+    }
+
+    private CUdeviceptr workspace(long bytes) {
+        CUdeviceptr p = allocator.scratch(bytes);
+        return p == null ? new CUdeviceptr() : p;
     }
 
     /**
-     * The math type to run a chosen algorithm with: FMA when TF32 is off; else the algorithm's reported math
-     * type, or the requested default where the JNI does not report it.
+     * Runs one direction with the algorithm remembered for this plan; the first time (or when the remembered
+     * one's workspace can no longer be allocated) searches for one that runs.
      */
-    static int chosenMath(boolean tf32, boolean reported, int perfMath) {
-        if (!tf32) {
-            return cudnnMathType.CUDNN_FMA_MATH;
+    private void execute(Direction d, Plan p, CUdeviceptr a, CUdeviceptr b, CUdeviceptr out, String shapes) {
+        Choice c = p.chosen[d.ordinal()];
+        if (c != null) {
+            CUdeviceptr work = null;
+            try {
+                work = workspace(c.workspace());
+            } catch (CudaOutOfMemoryException e) {
+                p.chosen[d.ordinal()] = null;  // search again: another algorithm may need less
+            }
+            if (work != null) {
+                setMath(p, c.mathType());
+                checkCudnn(d.run(ctx.cudnn, p, c.algo(), work, c.workspace(), a, b, out), d.label + " " + shapes
+                        + " (algo " + c.algo() + ")");
+                return;
+            }
         }
-        return reported ? perfMath : cudnnMathType.CUDNN_DEFAULT_MATH;
+        // the descriptor may hold another direction's math type: query with the requested one
+        setMath(p, requestedMath());
+        List<Candidate> candidates = d.candidates(ctx.cudnn, p, benchmark);
+        p.chosen[d.ordinal()] = ConvAlgorithmSearch.firstWorking(d.label + " " + shapes, candidates, tf32,
+                workspaceLimit, new ConvAlgorithmSearch.Attempt() {
+                    @Override
+                    public int workspaceSize(int algo, int mathType, long[] bytes) {
+                        setMath(p, mathType);
+                        return d.workspaceSize(ctx.cudnn, p, algo, bytes);
+                    }
+
+                    @Override
+                    public int run(int algo, int mathType, long workspace) {
+                        setMath(p, mathType);
+                        return d.run(ctx.cudnn, p, algo, workspace(workspace), workspace, a, b, out);
+                    }
+
+                    @Override
+                    public String describe(int status) {
+                        return JCudnn.cudnnGetErrorString(status);
+                    }
+                });
+    }
+
+    private static String shapes(String a, int[] ad, String b, int[] bd, ConvSpec spec) {
+        return "(" + a + " " + Arrays.toString(ad) + ", " + b + " " + Arrays.toString(bd) + ", " + spec + ")";
     }
 
     void forward(CUdeviceptr x, int[] xd, CUdeviceptr w, int[] wd, CUdeviceptr y, int[] yd, ConvSpec spec) {
-        Plan p = plan(xd, wd, yd, spec);
-        if (p.fwdAlgo < 0) {
-            cudnnConvolutionFwdAlgoPerf[] perf = new cudnnConvolutionFwdAlgoPerf[MAX_ALGOS];
-            for (int i = 0; i < perf.length; i++) {
-                perf[i] = new cudnnConvolutionFwdAlgoPerf();
-            }
-            int[] count = new int[1];
-            // the descriptor still holds another direction's math type: query with the requested one
-            checkCudnn(JCudnn.cudnnSetConvolutionMathType(p.conv, requestedMath()), "cudnnSetConvolutionMathType");
-            checkCudnn(benchmark
-                    ? JCudnn.cudnnFindConvolutionForwardAlgorithm(ctx.cudnn, p.x, p.w, p.conv, p.y, MAX_ALGOS, count, perf)
-                    : JCudnn.cudnnGetConvolutionForwardAlgorithm_v7(ctx.cudnn, p.x, p.w, p.conv, p.y, MAX_ALGOS, count,
-                    perf), "choosing the convolution forward algorithm");
-            int[] status = new int[count[0]];
-            long[] memory = new long[count[0]];
-            for (int i = 0; i < count[0]; i++) {
-                status[i] = perf[i].status;
-                memory[i] = perf[i].memory;
-            }
-            int best = pick(count[0], status, memory, null);
-            if (best < 0) {
-                throw new CudaOperationException("conv2d forward: cuDNN offers no usable algorithm for x "
-                        + java.util.Arrays.toString(xd) + ", w " + java.util.Arrays.toString(wd) + ", " + spec);
-            }
-            p.fwdAlgo = perf[best].algo;
-            p.fwdMath = chosenMath(tf32, false, perf[best].mathType);
-            checkCudnn(JCudnn.cudnnSetConvolutionMathType(p.conv, p.fwdMath), "cudnnSetConvolutionMathType");
-            long[] ws = new long[1];
-            checkCudnn(JCudnn.cudnnGetConvolutionForwardWorkspaceSize(ctx.cudnn, p.x, p.w, p.conv, p.y, p.fwdAlgo, ws),
-                    "cudnnGetConvolutionForwardWorkspaceSize");
-            p.fwdWorkspace = ws[0];
-        }
-        checkCudnn(JCudnn.cudnnSetConvolutionMathType(p.conv, p.fwdMath), "cudnnSetConvolutionMathType");
-        CUdeviceptr work = ctx.workspace(p.fwdWorkspace);
-        checkCudnn(JCudnn.cudnnConvolutionForward(ctx.cudnn, ONE, p.x, x, p.w, w, p.conv, p.fwdAlgo, work,
-                p.fwdWorkspace, ZERO, p.y, y), "cudnnConvolutionForward");
+        execute(Direction.FORWARD, plan(xd, wd, yd, spec), x, w, y, shapes("x", xd, "w", wd, spec));
     }
 
     void backwardData(CUdeviceptr dy, int[] yd, CUdeviceptr w, int[] wd, CUdeviceptr dx, int[] xd, ConvSpec spec) {
-        Plan p = plan(xd, wd, yd, spec);
-        if (p.bwdDataAlgo < 0) {
-            cudnnConvolutionBwdDataAlgoPerf[] perf = new cudnnConvolutionBwdDataAlgoPerf[MAX_ALGOS];
-            for (int i = 0; i < perf.length; i++) {
-                perf[i] = new cudnnConvolutionBwdDataAlgoPerf();
-            }
-            int[] count = new int[1];
-            // the descriptor still holds another direction's math type: query with the requested one
-            checkCudnn(JCudnn.cudnnSetConvolutionMathType(p.conv, requestedMath()), "cudnnSetConvolutionMathType");
-            checkCudnn(benchmark
-                    ? JCudnn.cudnnFindConvolutionBackwardDataAlgorithm(ctx.cudnn, p.w, p.y, p.conv, p.x, MAX_ALGOS,
-                    count, perf)
-                    : JCudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(ctx.cudnn, p.w, p.y, p.conv, p.x, MAX_ALGOS,
-                    count, perf), "choosing the convolution backward-data algorithm");
-            int[] status = new int[count[0]];
-            long[] memory = new long[count[0]];
-            for (int i = 0; i < count[0]; i++) {
-                status[i] = perf[i].status;
-                memory[i] = perf[i].memory;
-            }
-            int best = pick(count[0], status, memory, null);
-            if (best < 0) {
-                throw new CudaOperationException("conv2d backward data: cuDNN offers no usable algorithm for w "
-                        + java.util.Arrays.toString(wd) + ", dy " + java.util.Arrays.toString(yd) + ", " + spec);
-            }
-            p.bwdDataAlgo = perf[best].algo;
-            p.bwdDataMath = chosenMath(tf32, false, perf[best].mathType);
-            checkCudnn(JCudnn.cudnnSetConvolutionMathType(p.conv, p.bwdDataMath), "cudnnSetConvolutionMathType");
-            long[] ws = new long[1];
-            checkCudnn(JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(ctx.cudnn, p.w, p.y, p.conv, p.x,
-                    p.bwdDataAlgo, ws), "cudnnGetConvolutionBackwardDataWorkspaceSize");
-            p.bwdDataWorkspace = ws[0];
-        }
-        checkCudnn(JCudnn.cudnnSetConvolutionMathType(p.conv, p.bwdDataMath), "cudnnSetConvolutionMathType");
-        CUdeviceptr work = ctx.workspace(p.bwdDataWorkspace);
-        checkCudnn(JCudnn.cudnnConvolutionBackwardData(ctx.cudnn, ONE, p.w, w, p.y, dy, p.conv, p.bwdDataAlgo, work,
-                p.bwdDataWorkspace, ZERO, p.x, dx), "cudnnConvolutionBackwardData");
+        execute(Direction.BACKWARD_DATA, plan(xd, wd, yd, spec), dy, w, dx, shapes("dy", yd, "w", wd, spec));
     }
 
     void backwardFilter(CUdeviceptr x, int[] xd, CUdeviceptr dy, int[] yd, CUdeviceptr dw, int[] wd, ConvSpec spec) {
-        Plan p = plan(xd, wd, yd, spec);
-        if (p.bwdFilterAlgo < 0) {
-            cudnnConvolutionBwdFilterAlgoPerf[] perf = new cudnnConvolutionBwdFilterAlgoPerf[MAX_ALGOS];
-            for (int i = 0; i < perf.length; i++) {
-                perf[i] = new cudnnConvolutionBwdFilterAlgoPerf();
-            }
-            int[] count = new int[1];
-            // the descriptor still holds another direction's math type: query with the requested one
-            checkCudnn(JCudnn.cudnnSetConvolutionMathType(p.conv, requestedMath()), "cudnnSetConvolutionMathType");
-            checkCudnn(benchmark
-                    ? JCudnn.cudnnFindConvolutionBackwardFilterAlgorithm(ctx.cudnn, p.x, p.y, p.conv, p.w, MAX_ALGOS,
-                    count, perf)
-                    : JCudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(ctx.cudnn, p.x, p.y, p.conv, p.w, MAX_ALGOS,
-                    count, perf), "choosing the convolution backward-filter algorithm");
-            int[] status = new int[count[0]];
-            long[] memory = new long[count[0]];
-            int[] math = new int[count[0]];
-            for (int i = 0; i < count[0]; i++) {
-                status[i] = perf[i].status;
-                memory[i] = perf[i].memory;
-                math[i] = perf[i].mathType;
-            }
-            int best = pick(count[0], status, memory, math);
-            if (best < 0) {
-                throw new CudaOperationException("conv2d backward filter: cuDNN offers no usable algorithm for x "
-                        + java.util.Arrays.toString(xd) + ", dy " + java.util.Arrays.toString(yd) + ", " + spec);
-            }
-            p.bwdFilterAlgo = perf[best].algo;
-            p.bwdFilterMath = chosenMath(tf32, true, perf[best].mathType);
-            checkCudnn(JCudnn.cudnnSetConvolutionMathType(p.conv, p.bwdFilterMath), "cudnnSetConvolutionMathType");
-            long[] ws = new long[1];
-            checkCudnn(JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(ctx.cudnn, p.x, p.y, p.conv, p.w,
-                    p.bwdFilterAlgo, ws), "cudnnGetConvolutionBackwardFilterWorkspaceSize");
-            p.bwdFilterWorkspace = ws[0];
-        }
-        checkCudnn(JCudnn.cudnnSetConvolutionMathType(p.conv, p.bwdFilterMath), "cudnnSetConvolutionMathType");
-        CUdeviceptr work = ctx.workspace(p.bwdFilterWorkspace);
-        checkCudnn(JCudnn.cudnnConvolutionBackwardFilter(ctx.cudnn, ONE, p.x, x, p.y, dy, p.conv, p.bwdFilterAlgo,
-                work, p.bwdFilterWorkspace, ZERO, p.w, dw), "cudnnConvolutionBackwardFilter");
+        execute(Direction.BACKWARD_FILTER, plan(xd, wd, yd, spec), x, dy, dw, shapes("x", xd, "dy", yd, spec));
     }
 
     /** {@code db[k] = sum of dy[:, k, :, :]}. */
@@ -244,12 +280,14 @@ final class CudnnConv implements AutoCloseable {
                 tensors.channels(k), db), "cudnnConvolutionBackwardBias");
     }
 
+    private static void destroy(Plan p) {
+        JCudnn.cudnnDestroyFilterDescriptor(p.w);
+        JCudnn.cudnnDestroyConvolutionDescriptor(p.conv);
+    }
+
     @Override
     public void close() {
-        for (Plan p : plans.values()) {
-            JCudnn.cudnnDestroyFilterDescriptor(p.w);
-            JCudnn.cudnnDestroyConvolutionDescriptor(p.conv);
-        }
+        plans.values().forEach(CudnnConv::destroy);
         plans.clear();
     }
 }

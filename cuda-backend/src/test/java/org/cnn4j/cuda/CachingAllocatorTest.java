@@ -114,4 +114,54 @@ class CachingAllocatorTest {
         alloc.release(big);
         assertEquals(0, alloc.liveBytes());
     }
+    @Test
+    void theWorkspaceGrowsNeverShrinksAndCountsAsReservedNotLive() {
+        FakeDevice dev = new FakeDevice(64 << 20);
+        CachingAllocator<Long> alloc = new CachingAllocator<>(dev);
+        assertEquals(null, alloc.scratch(0), "nothing asked, nothing allocated");
+        Long small = alloc.scratch(1 << 20);
+        assertEquals(small, alloc.scratch(1000), "a smaller request reuses the buffer");
+        int syncs = dev.syncs;
+        Long big = alloc.scratch(4 << 20);
+        assertTrue(dev.syncs > syncs, "queued work on the old buffer finishes before it is freed");
+        assertTrue(!dev.live.contains(small), "the old buffer was freed");
+        assertEquals(4 << 20, alloc.scratchBytes());
+        var block = alloc.allocate(1000);
+        assertEquals(1000, alloc.liveBytes(), "the workspace is not a tensor");
+        assertEquals((4 << 20) + 1024, alloc.reservedBytes(), "reserved = blocks in use + cached + workspace");
+        assertEquals(dev.used, alloc.reservedBytes(), "every device byte is accounted for");
+        alloc.release(block);
+        alloc.releaseScratch();
+        alloc.emptyCache();
+        assertEquals(0, alloc.reservedBytes());
+        assertEquals(0, dev.used);
+        assertTrue(dev.live.isEmpty() && big != null);
+    }
+
+    @Test
+    void aTensorAllocationThatRunsOutReleasesTheWorkspaceToo() {
+        FakeDevice dev = new FakeDevice(8 << 20);
+        CachingAllocator<Long> alloc = new CachingAllocator<>(dev);
+        alloc.scratch(6 << 20);
+        var block = alloc.allocate(4 << 20);  // fits only without the workspace
+        assertEquals(0, alloc.scratchBytes());
+        assertEquals(dev.used, alloc.reservedBytes());
+        alloc.release(block);
+    }
+
+    @Test
+    void aWorkspaceThatDoesNotFitReleasesTheCacheRetriesThenThrows() {
+        FakeDevice dev = new FakeDevice(8 << 20);
+        CachingAllocator<Long> alloc = new CachingAllocator<>(dev);
+        alloc.release(alloc.allocate(5 << 20));  // cached
+        alloc.scratch(4 << 20);                  // fits after the cache is released
+        assertEquals(0, alloc.cachedBytes());
+        var live = alloc.allocate(3 << 20);
+        CudaOutOfMemoryException e = assertThrows(CudaOutOfMemoryException.class, () -> alloc.scratch(6 << 20));
+        assertTrue(e.getMessage().startsWith("cuda: out of memory allocating a workspace of 6.0 MiB"), e.getMessage());
+        assertEquals(0, alloc.scratchBytes(), "the old workspace is gone; the next request allocates anew");
+        assertEquals(dev.used, alloc.reservedBytes());
+        alloc.release(live);
+        assertEquals(0, alloc.liveBytes());
+    }
 }

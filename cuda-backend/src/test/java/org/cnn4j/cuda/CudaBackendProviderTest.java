@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.cnn4j.backend.BackendProvider;
 import org.cnn4j.backend.BackendUnavailableException;
 import org.cnn4j.backend.Backends;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CudaBackendProviderTest {
 
@@ -55,6 +59,51 @@ class CudaBackendProviderTest {
         String other = CudaProbe.explainLoadFailure("JCudnn", new NoClassDefFoundError("jcuda/jcudnn/JCudnn"));
         assertTrue(other.contains("JCudnn") && other.contains("NoClassDefFoundError"), other);
         assertFalse(other.contains("\n"));
+    }
+
+    @TempDir
+    static Path fakes;
+    private static boolean built;
+
+    /** Built once for the two fake-driver tests (gcc; a few seconds). */
+    private static Path fakeLibraries() throws Exception {
+        String why = FakeCudaLibraries.unavailableReason();
+        Assumptions.assumeTrue(why == null, () -> "fake-driver test skipped: " + why);
+        if (!built) {
+            FakeCudaLibraries.build(fakes);
+            built = true;
+        }
+        return fakes;
+    }
+
+    @Test
+    void probeFindsEveryPieceThroughTheRealJniLibrariesAndTheShim() throws Exception {
+        FakeCudaLibraries.Child child = FakeCudaLibraries.run(fakeLibraries(), ProbeMain.class, Map.of());
+        String out = child.output();
+        assertEquals(0, child.exitCode(), out);
+        assertTrue(out.contains("available=true"), out);
+        assertTrue(out.contains("description=" + FakeCudaLibraries.DEVICE_NAME + ", 1 device(s), driver CUDA 12.4"),
+                out);
+        assertTrue(out.matches("(?s).*piece OK GPU devices: 0: cnn4j fake GPU, compute capability 9\\.0, 80\\.0 GiB.*"),
+                out);
+        assertTrue(out.matches("(?s).*piece OK cuBLAS \\(libcublas\\.so\\.12\\): version 13\\.0\\.2, \\S*/shim/"
+                + "libcublas\\.so\\.12 \\(the cnn4j cuBLAS test shim, forwarding to \\S*/libcublas\\.so\\.13\\).*"), out);
+        assertTrue(out.matches("(?s).*piece OK cuDNN \\(libcudnn\\.so\\.9\\): 9\\.5\\.1 \\(built for CUDA 12\\.4\\), "
+                + "\\S*/libcudnn\\.so\\.9.*"), out);
+    }
+
+    @Test
+    void theShimWithoutLibcublas13FailsSoftlyAndTheProbeSaysSo() throws Exception {
+        FakeCudaLibraries.Child child = FakeCudaLibraries.run(fakeLibraries(), ProbeMain.class,
+                Map.of("CUBLAS_SHIM_TARGET", "/nonexistent/libcublas.so.13"));
+        String out = child.output();
+        assertEquals(0, child.exitCode(), "the JVM survives: " + out);
+        assertTrue(out.contains("cublas-shim: cannot load /nonexistent/libcublas.so.13"), out);
+        assertTrue(out.contains("available=false"), out);
+        assertTrue(out.matches("(?s).*reason=cuBLAS loaded from \\S*/shim/libcublas\\.so\\.12 \\(the cnn4j cuBLAS test"
+                + " shim, forwarding to libcublas\\.so\\.13, not loaded\\) but does not answer \\(cublasGetProperty: status"
+                + " 1; the shim could not load libcublas\\.so\\.13.*"), out);
+        assertTrue(out.contains("piece OK cuDNN"), "the other pieces are still probed: " + out);
     }
 
     @Test

@@ -135,14 +135,32 @@ class HostSideLogicTest {
     /** JCudnn 12.6.0 leaves mathType at 0 for forward and backward-data results: never run with that value. */
     @Test
     void convolutionMathTypeIgnoresUnreportedPerfValues() {
-        int unreported = 0;  // what the JNI leaves in cudnnConvolutionFwdAlgoPerf.mathType
-        assertEquals(cudnnMathType.CUDNN_FMA_MATH, CudnnConv.chosenMath(false, false, unreported));
+        int unreported = ConvAlgorithmSearch.UNREPORTED;
+        assertEquals(cudnnMathType.CUDNN_FMA_MATH, ConvAlgorithmSearch.chosenMath(false, unreported));
         assertEquals(cudnnMathType.CUDNN_FMA_MATH,
-                CudnnConv.chosenMath(false, true, cudnnMathType.CUDNN_TENSOR_OP_MATH), "tf32 off forces FMA");
-        assertEquals(cudnnMathType.CUDNN_DEFAULT_MATH,
-                CudnnConv.chosenMath(true, false, cudnnMathType.CUDNN_TENSOR_OP_MATH), "unreported: the requested");
+                ConvAlgorithmSearch.chosenMath(false, cudnnMathType.CUDNN_TENSOR_OP_MATH), "tf32 off forces FMA");
+        assertEquals(cudnnMathType.CUDNN_DEFAULT_MATH, ConvAlgorithmSearch.chosenMath(true, unreported),
+                "unreported: the requested");
         assertEquals(cudnnMathType.CUDNN_TENSOR_OP_MATH,
-                CudnnConv.chosenMath(true, true, cudnnMathType.CUDNN_TENSOR_OP_MATH), "reported: the algorithm's");
+                ConvAlgorithmSearch.chosenMath(true, cudnnMathType.CUDNN_TENSOR_OP_MATH), "reported: the algorithm's");
+    }
+
+    @Test
+    void hostCopiesOutsideTheArrayAreRefusedWithTheSizes() {
+        CudaBackend.checkHostRange("write", "[2, 3]", 6, 6, 0);
+        CudaBackend.checkHostRange("write", "[2, 3]", 6, 10, 4);
+        CudaBackend.checkHostRange("read", "[0]", 0, 0, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CudaBackend.checkHostRange("write", "[2, 3]", 6, 10, 5));
+        assertEquals("write: tensor [2, 3] has 6 elements but the host array of length 10 holds 5 from offset 5;"
+                + " expected 0 <= offset and offset + 6 <= 10", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CudaBackend.checkHostRange("read", "[4]", 4, 8, -1));
+        assertThrows(IllegalArgumentException.class, () -> CudaBackend.checkHostRange("read", "[4]", 4, 8, 9));
+        // offset + numel overflowing int must not wrap around into a "valid" range
+        assertThrows(IllegalArgumentException.class,
+                () -> CudaBackend.checkHostRange("read", "[big]", Integer.MAX_VALUE, 8, 4));
+        assertThrows(IllegalArgumentException.class,
+                () -> CudaBackend.checkHostRange("read", "[huge]", 1L << 40, Integer.MAX_VALUE, 0));
     }
 
     /** cuDNN 8/9 accept any eps >= 0 (CUDNN_BN_MIN_EPSILON = 0): pass the float as is, like the CPU backend. */

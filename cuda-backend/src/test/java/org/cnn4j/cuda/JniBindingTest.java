@@ -1,5 +1,6 @@
 package org.cnn4j.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.DataInputStream;
@@ -17,12 +18,17 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The JCudnn Java classes are 11.7.0 while the JNI library is 12.6.0 (built against cuDNN 9, which dropped some
  * functions). A missing JNI function only fails when first called, on a GPU. This test finds every JCuda API
- * the backend's classes call and checks that the matching native method exists in the 12.6.0 libraries.
+ * the backend's classes call and checks that the matching native method exists in the 12.6.0 libraries. A JNI
+ * symbol names only the method, not its argument types, so a second test calls each JCudnn function through the
+ * real 12.6.0 library into a recording fake cuDNN and checks the arguments arrive where the 11.7 signature puts them
+ * ({@link JniArgumentsCheck}).
  */
 class JniBindingTest {
     private static final Map<String, String> LIBRARIES = Map.of(
@@ -64,6 +70,20 @@ class JniBindingTest {
         assertTrue(missing.isEmpty(), "JNI functions missing from the natives: " + missing);
     }
 
+    @Test
+    void everyJCudnnCallReachesCudnnWithTheArgumentsOfThe117Signature(@TempDir Path fakes) throws Exception {
+        String why = FakeCudaLibraries.unavailableReason();
+        Assumptions.assumeTrue(why == null, () -> "JNI argument check skipped: " + why);
+        FakeCudaLibraries.build(fakes);
+        FakeCudaLibraries.Child child = FakeCudaLibraries.run(fakes, JniArgumentsCheck.class,
+                Map.of("FAKE_CUDNN_LOG", fakes.resolve("cudnn-calls.log").toString()));
+        assertEquals(0, child.exitCode(), child.output());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("checked (\\d+) JCudnn functions, 0 mismatches")
+                .matcher(child.output());
+        assertTrue(m.find() && Integer.parseInt(m.group(1)) >= 30, "the backend's cuDNN calls were checked: "
+                + child.output());
+    }
+
     private static final Map<String, String> SYMBOLS = new java.util.HashMap<>();
 
     private static String librarySymbols(String lib) throws IOException {
@@ -78,7 +98,7 @@ class JniBindingTest {
         return cached;
     }
 
-    /** {owner, name} of each Methodref in a class file's constant pool. */
+    /** {owner, name, descriptor} of each Methodref in a class file's constant pool. */
     static List<String[]> methodRefs(byte[] classFile) throws IOException {
         DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(classFile));
         in.readInt();
@@ -89,6 +109,7 @@ class JniBindingTest {
         int[] classNameIndex = new int[count];
         int[][] refs = new int[count][];
         int[] natNameIndex = new int[count];
+        int[] natTypeIndex = new int[count];
         for (int i = 1; i < count; i++) {
             int tag = in.readUnsignedByte();
             switch (tag) {
@@ -104,7 +125,7 @@ class JniBindingTest {
                 case 9, 11, 17, 18 -> in.readInt();
                 case 12 -> {
                     natNameIndex[i] = in.readUnsignedShort();
-                    in.readUnsignedShort();
+                    natTypeIndex[i] = in.readUnsignedShort();
                 }
                 case 15 -> {
                     in.readUnsignedByte();
@@ -116,7 +137,7 @@ class JniBindingTest {
         List<String[]> out = new ArrayList<>();
         for (int[] r : refs) {
             if (r != null) {
-                out.add(new String[] {utf8[classNameIndex[r[0]]], utf8[natNameIndex[r[1]]]});
+                out.add(new String[] {utf8[classNameIndex[r[0]]], utf8[natNameIndex[r[1]]], utf8[natTypeIndex[r[1]]]});
             }
         }
         return out;

@@ -22,17 +22,20 @@ import jcuda.nvptxcompiler.nvPTXCompilerHandle;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** CPU-only checks of the shipped PTX: fresh (matches kernels.cu), loadable by CUDA 12, and in sync with Kernel. */
+/** CPU-only checks of the shipped PTX: fresh (matches kernels.cu and ops.h), loadable by CUDA 12, in sync with Kernel. */
 class PtxResourceTest {
     private static final String PTX = new String(CudaKernels.readPtx(), StandardCharsets.US_ASCII);
 
     @Test
     void ptxWasBuiltFromTheCurrentSource() throws IOException {
-        byte[] source = Files.readAllBytes(Paths.get("src/main/cuda/kernels.cu"));
+        byte[] kernels = Files.readAllBytes(Paths.get("src/main/cuda/kernels.cu"));
+        byte[] ops = Files.readAllBytes(OpCodesTest.OPS_H);
+        byte[] sources = Arrays.copyOf(kernels, kernels.length + ops.length);
+        System.arraycopy(ops, 0, sources, kernels.length, ops.length);
         Matcher m = Pattern.compile("// source-sha256: ([0-9a-f]{64})").matcher(PTX);
         assertTrue(m.find(), "kernels.ptx lacks its source-sha256 header; run tools/cuda/build-ptx.sh");
-        assertEquals(CudaNatives.sha256Hex(source), m.group(1),
-                "kernels.ptx is stale: kernels.cu changed; run tools/cuda/build-ptx.sh and commit the PTX");
+        assertEquals(CudaNatives.sha256Hex(sources), m.group(1),
+                "kernels.ptx is stale: kernels.cu or ops.h changed; run tools/cuda/build-ptx.sh and commit the PTX");
     }
 
     @Test
