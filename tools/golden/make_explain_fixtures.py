@@ -39,7 +39,7 @@ OUT = os.path.join("models", "src", "test", "resources", "golden", "explain")
 # occlusion patch and stride. VGG-11 has no batch norm, so it needs He's variance (2 / fan_in) to keep its
 # activations from shrinking layer by layer; ResNet-18's batch norms (fixed statistics in eval mode) do not.
 CASES = [("resnet18", (3, 96, 96), 10, 1.0, "layer4", 8, 24, 12),
-         ("vgg11", (3, 64, 64), 10, 2.0, "features.19", 8, 24, 16)]
+         ("vgg11", (3, 64, 64), 10, 2.0, "features.19", 8, 32, 16)]
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
