@@ -13,7 +13,8 @@ exactly as cnn4j defines it:
 
 S is the logit of the class that the float64 model ranks first. The same maps are also computed in float32; the
 largest relative difference (max |a - b| / max |b|) is stored as metadata, to show how far a float32
-implementation can honestly be from the float64 reference. Writes
+implementation can honestly be from the float64 reference, and must stay below WELL_CONDITIONED (the test
+allows 1e-4, five times that). Writes
 models/src/test/resources/golden/explain/<model>.safetensors. Run from the repository root:
 python3 tools/golden/make_explain_fixtures.py [model ...]  (needs python3-torch, python3-torchvision, numpy).
 
@@ -41,6 +42,7 @@ OUT = os.path.join("models", "src", "test", "resources", "golden", "explain")
 CASES = [("resnet18", (3, 96, 96), 10, 1.0, "layer4", 8, 24, 12),
          ("vgg11", (3, 64, 64), 10, 2.0, "features.19", 8, 32, 16)]
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+WELL_CONDITIONED = 2e-5
 
 
 def uniform(n, seed):
@@ -161,10 +163,10 @@ def main():
         # A ReLU input or a max-pool pair within float32 rounding of a tie at one of the evaluated points makes the
         # gradient jump there, and then no float32 implementation can match a float64 reference. With ~10^5 ReLUs
         # per forward, one of integrated gradients' scaled inputs often has such a point: take the first step
-        # count from `steps` up whose float32 map agrees with float64 to 1e-5 (every other map must, as it is).
+        # count from `steps` up whose float32 map agrees with float64 that well (every other map must, as it is).
         for ig_steps in range(steps, steps + 8):
             ig64 = integrated_gradients(m64, x, cls, ig_steps)
-            if rel_error(integrated_gradients(m32, x.float(), cls, ig_steps), ig64) < 1e-5:
+            if rel_error(integrated_gradients(m32, x.float(), cls, ig_steps), ig64) < WELL_CONDITIONED:
                 break
         else:
             raise SystemExit("%s: no well-conditioned step count for integrated gradients" % name)
@@ -178,7 +180,7 @@ def main():
             f32 = integrated_gradients(m32, x.float(), cls, ig_steps) if method == "integrated-gradients" \
                 else methods[method](m32, x.float())
             err = rel_error(f32, m)
-            if err >= 1e-5:
+            if err >= WELL_CONDITIONED:
                 raise SystemExit("%s %s: float32 differs from float64 by %.2g; ill-conditioned" % (name, method, err))
             meta["float32_rel_error." + method] = "%.3g" % err
             print("%s %-21s %s max %.4g torch float32 rel. error %.2g" % (name, method, list(m.shape),

@@ -255,20 +255,4 @@ public abstract class SequenceOpsContract extends BackendTestBase {
             assertNull(y.gradFn());
         }
     }
-
-    /** Distinct values 0.05 apart, shuffled: a step of 0.01 cannot change which element is a maximum. */
-    private Tensor separated(int... dims) {
-        int n = Math.toIntExact(Shape.of(dims).numel());
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (i - n / 2) * 0.05f;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            float t = v[i];
-            v[i] = v[j];
-            v[j] = t;
-        }
-        return tensor(v, dims).requiresGrad(true);
-    }
 }

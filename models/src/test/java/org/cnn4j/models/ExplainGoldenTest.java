@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every explanation method's raw map for torchvision's ResNet-18 and VGG-11 with fixed weights and input, against
  * the float64 PyTorch reference of tools/golden/make_explain_fixtures.py. The bound is the issue's: relative error
  * {@code max |map - ref| / max |ref|} below 1e-4. The generator checked that torch's own float32 maps stay within
- * 1e-5 of the reference (the points are well-conditioned), so a float32 implementation has ten times that room.
+ * 2e-5 of the reference (the points are well-conditioned), so a float32 implementation has five times that room.
  */
 class ExplainGoldenTest {
     private static final Backend CPU = new CpuBackend();
@@ -69,7 +69,6 @@ class ExplainGoldenTest {
                 assertEquals(cls, map.targetClass(), what + ": the top class");
                 assertEquals(Arrays.asList(ref.dim(0), ref.dim(1)), Arrays.asList(map.height(), map.width()), what);
                 double error = relativeError(map.values(), ref.toFloatArray());
-                System.err.println("RELERR " + what + " " + error);
                 if (!(error < BOUND)) {
                     throw new AssertionError(what + ": relative error " + error + " >= " + BOUND);
                 }

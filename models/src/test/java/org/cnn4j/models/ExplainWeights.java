@@ -36,22 +36,7 @@ final class ExplainWeights {
             float[] v = new float[n];
             double scale = shape.rank() >= 2 ? Math.sqrt(3.0 * variance / (n / shape.dim(0))) : 0;
             for (int i = 0; i < n; i++) {
-                double u = uniform(k + 1, i);
-                double x;
-                if (key.endsWith("num_batches_tracked")) {
-                    x = 0;
-                } else if (key.endsWith("running_var")) {
-                    x = 0.75 + 0.25 * u;
-                } else if (key.endsWith("running_mean")) {
-                    x = 0.1 * u;
-                } else if (shape.rank() >= 2) {
-                    x = u * scale;
-                } else if (key.endsWith("weight")) {
-                    x = 1.0 + 0.2 * u;
-                } else {
-                    x = 0.1 * u;
-                }
-                v[i] = (float) x;
+                v[i] = (float) GoldenWeights.byKey(key, shape.rank(), uniform(k + 1, i), scale);
             }
             t.backend().write(t, v, 0);
             k++;
