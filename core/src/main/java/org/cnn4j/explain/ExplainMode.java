@@ -20,9 +20,9 @@ final class ExplainMode implements AutoCloseable {
         this.wasTraining = model.isTraining();
         for (Tensor p : model.parameters()) {
             requiresGrad.put(p, p.requiresGrad());
+            p.requiresGrad(false); // not freezePrefix: that would also free gradients the caller may still need
         }
         model.eval();
-        model.freezePrefix("");
     }
 
     @Override

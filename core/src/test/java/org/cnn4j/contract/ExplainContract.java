@@ -133,6 +133,8 @@ public abstract class ExplainContract extends BackendTestBase {
     void gradCamPointsAtThePlantedSquareNotTheDecoy() {
         try (Sequential net = trainedPatchNet()) {
             assertEquals("3", Explain.defaultLayer(net), "the ReLU after the last convolution");
+            Tensor firstWeight = net.parameters().get(0);
+            firstWeight.setGrad(Tensor.full(backend, firstWeight.shape(), 2f).persist());
             Random r = new Random(77);
             for (int n = 0; n < 20; n++) {
                 Example e = example(r, 1);
@@ -143,8 +145,9 @@ public abstract class ExplainContract extends BackendTestBase {
                         "image " + n + ": maximum at (" + row + ", " + col + "), square at (" + e.row() + ", "
                                 + e.col() + ")");
             }
-            assertTrue(net.isTraining() == false && net.parameters().stream().allMatch(Tensor::requiresGrad),
+            assertTrue(!net.isTraining() && net.parameters().stream().allMatch(Tensor::requiresGrad),
                     "explaining restores the parameters' requiresGrad and keeps the mode");
+            assertEquals(2f, firstWeight.grad().toFloatArray()[0], "a gradient the caller had is left alone");
         }
     }
 
