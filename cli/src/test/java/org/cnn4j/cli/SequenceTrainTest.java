@@ -59,6 +59,49 @@ class SequenceTrainTest {
         assertTrue(accuracy >= 0.95, "test accuracy " + accuracy + "\n" + log);
     }
 
+    /** The waveform path end to end (float samples, m5, padding of unequal lengths); a smoke test, no accuracy bar. */
+    @Test
+    void m5TrainsOnFloatSamples() throws IOException {
+        Random random = new Random(5);
+        Path data = tmp.resolve("tones");
+        Files.createDirectories(data);
+        Files.write(data.resolve("train.csv"), tones(16, random));
+        Files.write(data.resolve("test.csv"), tones(8, random));
+        Path out = tmp.resolve("m5");
+        PrintStream old = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Cnn.run("train", "--model", "m5", "--dataset", "sequence", "--data", data.toString(), "--epochs",
+                    "1", "--batch-size", "4", "--backend", "cpu", "--out", out.toString());
+        } finally {
+            System.setOut(old);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, log);
+        assertTrue(log.contains("sequences of float samples") && log.contains("padded to 2100"), log);
+        assertTrue(Files.size(out.resolve("best.safetensors")) > 0);
+    }
+
+    /** Sine tones, 2000 to 2100 samples long: class 0 at 1/50 cycles per sample, class 1 at 1/10. */
+    private static List<String> tones(int n, Random random) {
+        List<String> lines = new ArrayList<>();
+        lines.add("label,samples");
+        for (int i = 0; i < n; i++) {
+            int label = i % 2;
+            double freq = label == 0 ? 0.02 : 0.1, phase = random.nextDouble() * 2 * Math.PI;
+            StringBuilder sb = new StringBuilder().append(label).append(',');
+            int length = 2000 + (i == 0 ? 100 : random.nextInt(100));
+            for (int j = 0; j < length; j++) {
+                sb.append(j == 0 ? "" : " ").append(String.format(java.util.Locale.ROOT, "%.4f",
+                        Math.sin(2 * Math.PI * freq * j + phase)));
+            }
+            lines.add(sb.toString());
+        }
+        return lines;
+    }
+
     /** Header, then n lines "label,tokens" of length 8..30 over ids 1..20, half of each class. */
     static List<String> motifTask(int n, Random random) {
         List<String> lines = new ArrayList<>();
