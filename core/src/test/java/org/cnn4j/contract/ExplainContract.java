@@ -14,7 +14,9 @@ import org.cnn4j.explain.Explain;
 import org.cnn4j.explain.GradCam;
 import org.cnn4j.explain.Heatmap;
 import org.cnn4j.explain.Method;
+import org.cnn4j.nn.AdaptiveAvgPool1d;
 import org.cnn4j.nn.AdaptiveAvgPool2d;
+import org.cnn4j.nn.Conv1d;
 import org.cnn4j.nn.Conv2d;
 import org.cnn4j.nn.Flatten;
 import org.cnn4j.nn.Init;
@@ -203,6 +205,23 @@ public abstract class ExplainContract extends BackendTestBase {
                         - net.call(tensor(new float[SIDE * SIDE], 1, 1, SIDE, SIDE)).toFloatArray()[1];
             }
             assertEquals(change, total, 0.01 * Math.abs(change), "sum of attributions vs S(x) - S(0)");
+        }
+    }
+
+    /** A 1-D model: maps are one row, Grad-CAM's at the layer's length, the others at the input's. */
+    @Test
+    void sequencesGetOneRowMaps() {
+        Init.manualSeed(2);
+        try (Sequential net = new Sequential(new Conv1d(2, 4, 5, 2, 0), new ReLU(), new AdaptiveAvgPool1d(1),
+                new Flatten(), new Linear(4, 3))) {
+            Tensor x = randn(1, 2, 21);
+            Heatmap cam = Explain.run(Method.GRADCAM, net, x, Explain.Options.DEFAULTS);
+            assertEquals(Arrays.asList(1, 9), Arrays.asList(cam.height(), cam.width()), "(21 - 5) / 2 + 1");
+            assertEquals("1", Explain.defaultLayer(net));
+            for (Method m : new Method[] {Method.SALIENCY, Method.INTEGRATED_GRADIENTS, Method.OCCLUSION}) {
+                Heatmap map = Explain.run(m, net, x, Explain.Options.DEFAULTS.withTarget(2));
+                assertEquals(Arrays.asList(1, 21, 2), Arrays.asList(map.height(), map.width(), map.targetClass()));
+            }
         }
     }
 
