@@ -15,6 +15,7 @@ import org.cnn4j.tensor.MemoryScope;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -72,19 +73,16 @@ public final class BenchCommand implements Callable<Integer> {
             description = "with --mode train: run N more steps and report live bytes before and after (on CUDA also cached, reserved, workspace and device-used bytes)")
     int memorySteps;
 
-    @Option(names = "--backend", description = "auto, cpu or cuda (default: -Dcnn4j.backend, else CNN4J_BACKEND, else auto)")
-    String backendName;
+    @Mixin
+    CommonOptions common;
 
     @Option(names = "--json", description = "one JSON object per case on standard output")
     boolean json;
 
-    @Option(names = {"-v", "--verbose"}, description = "stack traces on failure")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         checkOptions();
-        Backend backend = Backends.resolve(backendName);
+        Backend backend = common.resolve();
         List<BenchResult> results = new ArrayList<>();
         try (Backends.Use use = Backends.use(backend)) {
             if (model != null) {
@@ -106,7 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
         if ((op == null) == (model == null)) {
             throw OptionChecks.usage(spec, "give exactly one of --op or --model");
         }
-        OptionChecks.backend(spec, backendName);
+        common.check();
         OptionChecks.atLeast(spec, "--runs", runs, 1);
         OptionChecks.atLeast(spec, "--warmup", warmup, 0);
         if (model != null) {

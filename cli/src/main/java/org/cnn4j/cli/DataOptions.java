@@ -33,6 +33,15 @@ final class DataOptions {
             description = "random erasing with probability P after normalisation (default: off)")
     double randomErasing;
 
+    @Option(names = "--mixup", defaultValue = "0", paramLabel = "ALPHA",
+            description = "MixUp with Beta(ALPHA, ALPHA) mixing weights (e.g. 0.2; default: off)")
+    double mixup;
+
+    @Option(names = "--cutmix", defaultValue = "0", paramLabel = "ALPHA",
+            description = "CutMix with Beta(ALPHA, ALPHA) box areas (e.g. 1.0; default: off); with --mixup, each batch"
+                    + " gets one of the two")
+    double cutmix;
+
     @Option(names = "--tensorboard", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "write TensorBoard events (events.out.tfevents.*) into the output folder (default: on)")
     boolean tensorboard;
@@ -43,6 +52,6 @@ final class DataOptions {
     /** The augmentations asked for; {@code augment} is the classic --augment (random crop and flip). */
     Augmentations augmentations(boolean augment, int cropPadding) {
         return new Augmentations(augment && !randomResizedCrop, cropPadding, augment, randomResizedCrop,
-                trivialAugment, colorJitter, randomErasing, 0, 0);
+                trivialAugment, colorJitter, randomErasing, mixup, cutmix);
     }
 }

@@ -2,6 +2,7 @@ package org.cnn4j.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -11,8 +12,10 @@ import org.cnn4j.io.Safetensors;
 import org.cnn4j.models.ModelOptions;
 import org.cnn4j.nn.Module;
 import org.cnn4j.tensor.MemoryScope;
+import org.cnn4j.tensor.Names;
 import org.cnn4j.tensor.NoGrad;
 import org.cnn4j.tensor.Tensor;
+import org.cnn4j.train.FiniteCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -46,7 +49,8 @@ public final class InferCommand implements Callable<Integer> {
             Map<String, Tensor> in = Safetensors.load(input, be);
             Tensor x = in.get("input");
             if (x == null) {
-                throw new IllegalArgumentException(input + ": no tensor named 'input'; it holds " + in.keySet());
+                throw new IllegalArgumentException(input + ": no tensor named 'input'; it holds "
+                        + Names.list(in.keySet()));
             }
             if (x.rank() != 4) {
                 throw new IllegalArgumentException(input + ": tensor 'input' must be float32 NxCxHxW, got shape "
@@ -57,11 +61,25 @@ public final class InferCommand implements Callable<Integer> {
             try (NoGrad ng = NoGrad.enter()) {
                 y = net.call(x);
             }
+            requireFinite(x, y);
             Safetensors.save(output, Map.of("output", y), Map.of("model", args.model, "weights",
-                    String.valueOf(args.weights.getFileName())));
+                    args.weights == null ? "(in the model file)" : String.valueOf(args.weights.getFileName())));
             spec.commandLine().getOut().println("wrote output " + y.shape() + " to " + output);
             spec.commandLine().getOut().flush();
         }
         return 0;
+    }
+
+    /** NaN or infinite outputs are a failure, not a result: nothing is written, and the input is examined. */
+    private void requireFinite(Tensor x, Tensor y) {
+        long[] out = FiniteCheck.count(y);
+        if (out[0] + out[1] == 0) {
+            return;
+        }
+        long[] in = FiniteCheck.count(x);
+        throw new IllegalStateException(String.format(Locale.ROOT, "the model's output holds %d NaN and %d infinite"
+                + " values of %d (%s); %s was not written", out[0], out[1], y.numel(), in[0] + in[1] > 0
+                ? "the input itself holds " + in[0] + " NaN and " + in[1] + " infinite values"
+                : "the input is finite, so the values overflow inside the model", output));
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.cnn4j.models.ModelOptions;
 import org.cnn4j.models.ModelRegistry;
+import org.cnn4j.models.OnnxModels;
 import org.cnn4j.tensor.Shape;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +27,12 @@ final class ModelCliSupport {
     /** Parses "CxHxW" (batch 1) or "NxCxHxW"; the model's default input when {@code text} is null. */
     static Shape inputShape(CommandSpec spec, String model, String text) {
         if (text == null) {
-            int[] d = ModelRegistry.entry(model).defaultInput();
+            int[] d = OnnxModels.isOnnx(model) ? OnnxModels.declaredInput(model)
+                    : ModelRegistry.entry(model).defaultInput();
+            if (d == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), model + " declares no fixed input size;"
+                        + " give --input CxHxW");
+            }
             return Shape.of(1, d[0], d[1], d[2]);
         }
         String[] parts = text.trim().toLowerCase().split("x");

@@ -4,13 +4,13 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.ShapeOnlyBackend;
 import org.cnn4j.models.ModelOptions;
 import org.cnn4j.models.ModelRegistry;
-import org.cnn4j.models.ShapeOnlyBackend;
 import org.cnn4j.nn.Module;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code cnn models}: every model in the zoo with its parameter count and default input. */
@@ -20,8 +20,8 @@ public final class ModelsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print the stack trace on failure.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() {

@@ -3,10 +3,13 @@ package org.cnn4j.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 import org.cnn4j.backend.BackendProvider;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.models.ModelRegistry;
+import org.cnn4j.models.OnnxModels;
+import org.cnn4j.train.TrainConfig;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -35,6 +38,12 @@ final class OptionChecks {
     }
 
     static void model(CommandSpec spec, String model) {
+        if (OnnxModels.isOnnx(model)) {
+            if (!java.nio.file.Files.isRegularFile(java.nio.file.Path.of(model))) {
+                throw usage(spec, "--model: no ONNX file '" + model + "'");
+            }
+            return;
+        }
         if (!ModelRegistry.names().contains(model)) {
             throw usage(spec, "unknown model '" + model + "'; known models: "
                     + String.join(", ", ModelRegistry.names()));
@@ -49,6 +58,35 @@ final class OptionChecks {
         }
         if (name != null && !names.contains(name.toLowerCase(Locale.ROOT))) {
             throw usage(spec, "unknown --backend '" + name + "'; expected " + String.join(", ", names));
+        }
+    }
+
+    static void atMost(CommandSpec spec, String option, long value, long max) {
+        if (value > max) {
+            throw usage(spec, option + " must be at most " + max + ", got " + value);
+        }
+    }
+
+    /** A name that {@code parse} (an enum's {@code of}) accepts; its message becomes the usage error. */
+    static <T> T parsed(CommandSpec spec, String option, String value, Function<String, T> parse) {
+        try {
+            return parse.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw usage(spec, option + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code --image-size}: at most {@link TrainConfig#MAX_IMAGE_SIZE}, and a batch of 3-channel images of that
+     * size must fit in one Java array (30000 used to overflow into a NegativeArraySizeException).
+     */
+    static void imageSize(CommandSpec spec, int imageSize, int batchSize) {
+        atLeast(spec, "--image-size", imageSize, 1);
+        atMost(spec, "--image-size", imageSize, TrainConfig.MAX_IMAGE_SIZE);
+        try {
+            TrainConfig.checkBatchFits(batchSize, 3, imageSize, imageSize);
+        } catch (IllegalArgumentException e) {
+            throw usage(spec, "--image-size " + imageSize + " with --batch-size " + batchSize + ": " + e.getMessage());
         }
     }
 

@@ -58,6 +58,7 @@ public final class PredictCommand implements Callable<Integer> {
             net.eval();
             logits = net.call(Tensor.of(be, pixels, PredictPreprocessing.SHAPE)).toFloatArray();
         }
+        requireFinite(logits);
         if (names != null && names.size() != logits.length) {
             throw new IllegalArgumentException(labels + " has " + names.size() + " lines but the model has "
                     + logits.length + " classes");
@@ -72,5 +73,17 @@ public final class PredictCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** NaN or infinite logits would print NaN probabilities: that is a failure, not a prediction. */
+    private static void requireFinite(float[] logits) {
+        int bad = 0;
+        for (float v : logits) {
+            bad += Float.isFinite(v) ? 0 : 1;
+        }
+        if (bad > 0) {
+            throw new IllegalStateException(bad + " of the model's " + logits.length + " outputs are NaN or infinite;"
+                    + " the image is finite, so the values overflow inside the model (are the weights sound?)");
+        }
     }
 }

@@ -9,7 +9,7 @@ final class Subcommands {
 
     static List<Object> all() {
         return List.of(new TrainCommand(), new EvalCommand(), new ModelsCommand(), new SummaryCommand(),
-                new InferCommand(), new PredictCommand(), new ConvertCommand(), new BenchCommand(),
+                new InferCommand(), new PredictCommand(), new ConvertCommand(), new ExportCommand(), new BenchCommand(),
                 new DoctorCommand(), new ExplainCommand());
     }
 }

@@ -13,6 +13,7 @@ import org.cnn4j.models.ModelOptions;
 import org.cnn4j.models.ModelSummary;
 import org.cnn4j.tensor.Shape;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,8 +40,8 @@ public final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object: model, input, params, macs, layers.")
     boolean json;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print the stack trace on failure.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() throws JsonProcessingException {

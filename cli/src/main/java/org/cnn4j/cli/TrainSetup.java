@@ -1,52 +1,87 @@
 package org.cnn4j.cli;
 
-import java.util.List;
-import java.util.Locale;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
 
-import org.cnn4j.optim.Adam;
-import org.cnn4j.optim.AdamW;
-import org.cnn4j.optim.CosineAnnealingLR;
-import org.cnn4j.optim.LinearWarmup;
-import org.cnn4j.optim.LrSchedule;
-import org.cnn4j.optim.MultiStepLR;
-import org.cnn4j.optim.OneCycleLR;
-import org.cnn4j.optim.Optimizer;
-import org.cnn4j.optim.SGD;
-import org.cnn4j.optim.StepLR;
+import org.cnn4j.backend.Backend;
+import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.ShapeOnlyBackend;
+import org.cnn4j.models.ModelHeads;
+import org.cnn4j.models.ModelRegistry;
+import org.cnn4j.nn.Init;
+import org.cnn4j.nn.Module;
+import org.cnn4j.nn.StateDictException;
+import org.cnn4j.tensor.MemoryScope;
 import org.cnn4j.tensor.Tensor;
 import org.cnn4j.train.TrainConfig;
 
-/** Builds the optimizer and the per-step learning-rate schedule that a {@link TrainConfig} names. */
+/** The model of a training run: built for its data, and for fine-tuning loaded from pretrained weights. */
 final class TrainSetup {
     private TrainSetup() {
     }
 
-    static Optimizer optimizer(TrainConfig c, List<Tensor> params) {
-        return switch (c.optimizer()) {
-            case "sgd" -> new SGD(params, new SGD.Options(c.lr(), c.momentum(), 0, c.weightDecay(), false));
-            case "adam" -> new Adam(params, new Adam.Options(c.lr(), 0.9, 0.999, 1e-8, c.weightDecay()));
-            case "adamw" -> new AdamW(params, new Adam.Options(c.lr(), 0.9, 0.999, 1e-8, c.weightDecay()));
-            default -> throw new IllegalArgumentException("unknown --optimizer '" + c.optimizer()
-                    + "'; expected sgd, adam or adamw");
-        };
+    /** ImageNet models (3x224x224 input in the registry) with pretrained weights expect ImageNet statistics. */
+    static boolean imagenetPretrained(String model, boolean hasWeights) {
+        int[] input = ModelRegistry.entry(model).defaultInput();
+        return hasWeights && input[0] == 3 && input[1] == 224;
+    }
+
+    /** The registry model's default input side, the image size of a folder dataset unless given. */
+    static int defaultImageSize(String model) {
+        return ModelRegistry.entry(model).defaultInput()[1];
+    }
+
+    /** The classifier head's state-dict prefix of a registry model, e.g. "fc." for ResNets. */
+    static String headPrefix(String model) {
+        // built on the shape-only backend: no memory, no kernels; the real model is seeded anew after this
+        try (Backends.Use use = Backends.use(new ShapeOnlyBackend()); Module m = ModelRegistry.create(model)) {
+            return ModelHeads.headPrefix(m);
+        }
     }
 
     /**
-     * The schedule in optimizer steps: step decays 10x every third of the run, multistep at 50% and 75%, cosine
-     * and onecycle over the whole run; warmup (in epochs) ramps up linearly first. Null for a constant rate.
+     * The config's model for {@code data}, initialised from the config's seed; with {@code weights} (a fresh
+     * fine-tuning run) every pretrained tensor is loaded, except a head whose shape differs (another number of
+     * classes), which starts fresh.
      */
-    static LrSchedule schedule(TrainConfig c, int stepsPerEpoch) {
-        int total = c.epochs() * stepsPerEpoch;
-        int warmup = c.warmupEpochs() * stepsPerEpoch;
-        LrSchedule base = switch (c.schedule().toLowerCase(Locale.ROOT)) {
-            case "none", "constant" -> warmup > 0 ? LrSchedule.constant(c.lr()) : null;
-            case "step" -> new StepLR(c.lr(), Math.max(1, total / 3), 0.1);
-            case "multistep" -> new MultiStepLR(c.lr(), new int[] {total / 2, total * 3 / 4}, 0.1);
-            case "cosine" -> new CosineAnnealingLR(c.lr(), Math.max(1, total - warmup));
-            case "onecycle" -> total >= 2 ? new OneCycleLR(c.lr(), total) : LrSchedule.constant(c.lr());
-            default -> throw new IllegalArgumentException("unknown --schedule '" + c.schedule()
-                    + "'; expected none, step, multistep, cosine or onecycle");
-        };
-        return warmup > 0 ? new LinearWarmup(base, warmup) : base;
+    static Module model(TrainConfig config, TrainingData data, Path weights, String weightsKey, Backend backend,
+                        PrintStream out)
+            throws IOException {
+        Init.manualSeed(config.seed());
+        Module net = ModelRegistry.create(config.model(), data.modelOptions());
+        if (weights == null) {
+            return net;
+        }
+        try (MemoryScope scope = MemoryScope.open()) {
+            Map<String, Tensor> state = ModelArgs.readWeights(weights, weightsKey, backend);
+            String head = ModelHeads.headPrefix(net);
+            if (headFits(net, state, head)) {
+                net.loadStateDict(state);
+                out.println("weights: all " + state.size() + " tensors from " + weights);
+            } else {
+                ModelHeads.loadExceptHead(net, state);
+                out.println("weights: " + weights + " except the head " + head + "* (" + data.numClasses()
+                        + " classes here), which starts fresh");
+            }
+        } catch (StateDictException e) {
+            net.close();
+            throw new IllegalArgumentException(weights + " does not fit " + config.model() + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            net.close();
+            throw e;
+        }
+        return net;
+    }
+
+    private static boolean headFits(Module net, Map<String, Tensor> state, String head) {
+        for (Map.Entry<String, Tensor> e : net.stateDict().entrySet()) {
+            Tensor src = state.get(e.getKey());
+            if (e.getKey().startsWith(head) && (src == null || !src.shape().equals(e.getValue().shape()))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Locale;
 
 import org.cnn4j.data.Augmentations;
+import org.cnn4j.data.BatchTransform;
 import org.cnn4j.data.Cifar10;
 import org.cnn4j.data.Compose;
 import org.cnn4j.data.Dataset;
 import org.cnn4j.data.FashionMnist;
 import org.cnn4j.data.ImageFolderDataset;
+import org.cnn4j.data.ImageShape;
 import org.cnn4j.data.Normalize;
 import org.cnn4j.data.Resize;
 import org.cnn4j.data.SequenceDataset;
@@ -22,19 +24,26 @@ import org.cnn4j.data.ToUnit;
 import org.cnn4j.data.Transform;
 import org.cnn4j.data.ValidationSplit;
 import org.cnn4j.models.ModelOptions;
+import org.cnn4j.train.FitData;
 
-/** The datasets a training run uses, where they came from, and their transforms. */
+/**
+ * The datasets a training run uses, where they came from, their transforms, and the shape of one image after
+ * them (what the model sees).
+ */
 record TrainingData(String name, Dataset train, Dataset test, String sourceDescription, Transform trainTransform,
-                    Transform testTransform) {
+                    Transform testTransform, ImageShape inputShape) {
     /** The accepted --dataset names (case-insensitive), aliases included. */
     static final String[] NAMES = {"fashion-mnist", "fashion_mnist", "fmnist", "cifar10", "cifar-10", "folder",
         "imagefolder", "sequence"};
+    /** ImageNet's channel statistics, which ImageNet-pretrained models expect their inputs normalised with. */
+    static final Normalize IMAGENET = new Normalize(new float[] {0.485f, 0.456f, 0.406f},
+            new float[] {0.229f, 0.224f, 0.225f});
 
     static TrainingData load(String dataset, Path dataDir, boolean download, int limitTrain, int limitTest,
-                             boolean augment, int imageSize) throws IOException {
+                             boolean augment, int imageSize, boolean imagenetStats) throws IOException {
         return load(dataset, dataDir, download, limitTrain, limitTest, new Input(augment
                 ? Augmentations.cropAndFlip(0) : Augmentations.none(), ImageFolderDataset.Checks.strict(), 0, 0),
-                imageSize);
+                imageSize, imagenetStats);
     }
 
     /**
@@ -46,25 +55,45 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
     record Input(Augmentations augmentations, ImageFolderDataset.Checks checks, double valSplit, long seed) {
     }
 
+    /**
+     * @param imageSize     side the images of an image folder are resized to
+     * @param imagenetStats normalise with ImageNet's statistics (for ImageNet-pretrained weights) instead of the
+     *                      dataset's own
+     */
     static TrainingData load(String dataset, Path dataDir, boolean download, int limitTrain, int limitTest,
-                             Input input, int imageSize) throws IOException {
-        String name = dataset.toLowerCase(Locale.ROOT);
-        if (input.valSplit() > 0 && !name.equals("folder") && !name.equals("imagefolder")) {
+                             Input input, int imageSize, boolean imagenetStats) throws IOException {
+        String name = canonicalName(dataset);
+        if (input.valSplit() > 0 && !name.equals("folder")) {
             throw new IllegalArgumentException("--val-split is for --dataset folder; " + dataset
                     + " has its own test set");
         }
         TrainingData full = switch (name) {
-            case "fashion-mnist", "fashion_mnist", "fmnist" -> fashion(dataDir, download, input.augmentations());
-            case "cifar10", "cifar-10" -> cifar(dataDir, input.augmentations());
-            case "folder", "imagefolder" -> folder(dataDir, input, imageSize);
+            case "fashion-mnist" -> fashion(dataDir, download, input.augmentations(), imagenetStats);
+            case "cifar10" -> cifar(dataDir, input.augmentations(), imagenetStats);
             case "sequence" -> sequence(dataDir);
-            default -> throw new IllegalArgumentException("unknown --dataset '" + dataset
-                    + "'; expected fashion-mnist, cifar10, folder or sequence");
+            default -> folder(dataDir, input, imageSize);
         };
         Dataset train = Subset.first(full.train, limitTrain);
         Dataset test = Subset.first(full.test, limitTest);
         return new TrainingData(full.name, train, test, full.sourceDescription, full.trainTransform,
-                full.testTransform);
+                full.testTransform, full.inputShape);
+    }
+
+    /** The dataset's own name for any accepted spelling: fashion-mnist, cifar10, folder or sequence. */
+    static String canonicalName(String dataset) {
+        return switch (dataset.toLowerCase(Locale.ROOT)) {
+            case "fashion-mnist", "fashion_mnist", "fmnist" -> "fashion-mnist";
+            case "cifar10", "cifar-10" -> "cifar10";
+            case "folder", "imagefolder" -> "folder";
+            case "sequence" -> "sequence";
+            default -> throw new IllegalArgumentException("unknown --dataset '" + dataset
+                    + "'; expected fashion-mnist, cifar10, folder or sequence");
+        };
+    }
+
+    /** The data as a run takes it, loaded by {@code workers} threads with {@code batchTransform} (or null). */
+    FitData fitData(BatchTransform batchTransform, int workers) {
+        return new FitData(train, trainTransform, test, testTransform, description(), batchTransform, workers);
     }
 
     /** Where the data came from, and how much of it is used when limited. */
@@ -77,13 +106,12 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
         return train.classNames().size();
     }
 
-    /** The model head and input channels that fit this data. */
+    /** The model head, input channels and input size that fit this data. */
     ModelOptions modelOptions() {
-        ModelOptions options = ModelOptions.numClasses(numClasses());
-        if (train instanceof SequenceDataset s && s.vocabSize() > 0) {
-            options = options.withVocabSize(s.vocabSize());
-        }
-        return train.shape() == null ? options : options.withInChannels(train.shape().channels());
+        ModelOptions options = ModelOptions.numClasses(numClasses()).withInChannels(inputShape.channels())
+                .withInputSize(inputShape.height());
+        return train instanceof SequenceDataset s && s.vocabSize() > 0 ? options.withVocabSize(s.vocabSize())
+                : options;
     }
 
     /** {@code DIR/train.csv} and {@code DIR/test.csv} of token ids or samples (format: {@link SequenceDataset}). */
@@ -98,30 +126,36 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
         return new TrainingData("sequence", split.train(), split.test(), String.format(Locale.ROOT,
                 "sequences of %s under %s (%d train, %d test, %d classes, padded to %d)", what, dataDir,
                 split.train().size(), split.test().size(), split.train().classNames().size(), split.length()),
-                null, null);
+                null, null, split.train().shape());
     }
 
-    private static TrainingData fashion(Path dataDir, boolean download, Augmentations aug) throws IOException {
+    private static TrainingData fashion(Path dataDir, boolean download, Augmentations aug, boolean imagenetStats)
+            throws IOException {
+        if (imagenetStats) {
+            throw new IllegalArgumentException("ImageNet-pretrained models take 3-channel images; Fashion-MNIST has"
+                    + " one channel: train from scratch, or use --dataset cifar10 or folder");
+        }
         FashionMnist.Located found = FashionMnist.locate(dataDir, download);
         Normalize norm = new Normalize(new float[] {0.2860f}, new float[] {0.3530f});
         Transform test = new Compose(new ToUnit(), norm);
         Transform train = withCrop(aug, aug.randomCrop(), 2).train(List.of(), 28, norm);
-        return new TrainingData("fashion-mnist", found.train(), found.test(), found.description(), train, test);
+        return new TrainingData("fashion-mnist", found.train(), found.test(), found.description(), train, test,
+                found.train().shape());
     }
 
-    private static TrainingData cifar(Path dataDir, Augmentations aug) throws IOException {
+    private static TrainingData cifar(Path dataDir, Augmentations aug, boolean imagenetStats) throws IOException {
         if (dataDir == null) {
             throw new IllegalArgumentException("--dataset cifar10 needs --data DIR (the folder with"
                     + " data_batch_1.bin ... test_batch.bin from the CIFAR-10 binary version)");
         }
-        Normalize norm = new Normalize(new float[] {0.4914f, 0.4822f, 0.4465f},
+        Normalize norm = imagenetStats ? IMAGENET : new Normalize(new float[] {0.4914f, 0.4822f, 0.4465f},
                 new float[] {0.2470f, 0.2435f, 0.2616f});
         Transform test = new Compose(new ToUnit(), norm);
         Transform train = withCrop(aug, aug.randomCrop(), 4).train(List.of(), 32, norm);
         Dataset tr = Cifar10.train(dataDir);
         Dataset te = Cifar10.test(dataDir);
         return new TrainingData("cifar10", tr, te, String.format(Locale.ROOT, "CIFAR-10 from %s (%d train, %d test)",
-                dataDir, tr.size(), te.size()), train, test);
+                dataDir, tr.size(), te.size()), train, test, tr.shape());
     }
 
     /** With or without the random crop, at the dataset's usual padding (the classic --augment recipe). */
@@ -169,13 +203,14 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
                         + testDir + " has " + te.classNames());
             }
         }
-        Normalize norm = new Normalize(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+        Normalize norm = IMAGENET;
         List<Transform> common = new ArrayList<>(List.of(new Resize(size), new CenterCrop(size)));
         Transform test = compose(common, new ToUnit(), norm);
         // images are resized to the model's size first: --augment means flips only, no padded crop
         Transform train = withCrop(input.augmentations(), false, 0).train(common, size, norm);
         return new TrainingData("folder", tr, te, String.format(Locale.ROOT, "image folders under %s (%d train, %s,"
-                + " %d classes)", dataDir, tr.size(), testDescription, tr.classNames().size()), train, test);
+                + " %d classes)", dataDir, tr.size(), testDescription, tr.classNames().size()), train, test,
+                new ImageShape(3, size, size));
     }
 
     private static Transform compose(List<Transform> first, Transform... rest) {

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,28 +20,13 @@ class CliUsabilityTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Cnn.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
     void noArgumentsListsTheSubcommands() {
-        Run r = run();
+        CliRun r = run();
         assertEquals(0, r.code());
         for (String sub : new String[] {"train", "eval", "models", "summary", "infer", "predict", "convert", "bench", "doctor"}) {
             assertTrue(r.out().contains("  " + sub + " "), sub + " missing from:\n" + r.out());
@@ -70,7 +52,7 @@ class CliUsabilityTest {
         "--limit-train=-5", "--limit-test=-1", "--epochs=0", "--batch-size=0"})
     void badTrainOptionsAreUsageErrorsBeforeAnyWork(String option) {
         Path out = tmp.resolve("run");
-        Run r = run("train", "--out", out.toString(), option);
+        CliRun r = run("train", "--out", out.toString(), option);
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains(option.substring(0, option.indexOf('=')).replace("--model", "model")), r.err());
         assertFalse(r.out().contains("data:"), "no data loaded before the check: " + r.out());
@@ -80,7 +62,7 @@ class CliUsabilityTest {
     @Test
     void missingResumeFileSaysSo() {
         Path missing = tmp.resolve("gone.safetensors");
-        Run r = run("train", "--backend", "cpu", "--out", tmp.resolve("run").toString(), "--resume", missing.toString());
+        CliRun r = run("train", "--backend", "cpu", "--out", tmp.resolve("run").toString(), "--resume", missing.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("cnn train: " + missing + ": no such file or folder"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
@@ -91,11 +73,11 @@ class CliUsabilityTest {
         Path missing = tmp.resolve("w.safetensors");
         String[] infer = {"infer", "--model", "lenet5", "--backend", "cpu", "--weights", missing.toString(),
             "--input", missing.toString(), "--output", tmp.resolve("o.safetensors").toString()};
-        Run quiet = run(infer);
+        CliRun quiet = run(infer);
         assertEquals(1, quiet.code(), quiet.err());
         assertTrue(quiet.err().contains(missing + ": no such file or folder"), quiet.err());
         assertFalse(quiet.err().contains("\tat "), quiet.err());
-        Run verbose = run(concat(infer, "--verbose"));
+        CliRun verbose = run(concat(infer, "--verbose"));
         assertEquals(1, verbose.code(), verbose.err());
         assertTrue(verbose.err().contains("\tat "), "stack trace with --verbose: " + verbose.err());
         assertEquals(1, run("summary", "--model", "alexnet", "--input", "3x32x32", "--verbose").code());
@@ -111,14 +93,14 @@ class CliUsabilityTest {
         "--op conv --input 1,1,4,4 --backend gpu"})
     void badBenchOptionsAreUsageErrors(String options) {
         String[] args = concat(new String[] {"bench"}, options.isEmpty() ? new String[0] : options.split(" "));
-        Run r = run(args);
+        CliRun r = run(args);
         assertEquals(2, r.code(), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
     }
 
     @Test
     void benchModeIsCaseInsensitiveLikeItsCheck() {
-        Run r = run("bench", "--model", "lenet5", "--mode", "TRAIN", "--batch-size", "1", "--runs", "1",
+        CliRun r = run("bench", "--model", "lenet5", "--mode", "TRAIN", "--batch-size", "1", "--runs", "1",
                 "--backend", "cpu");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("lenet5 train b1"), r.out());
@@ -126,7 +108,7 @@ class CliUsabilityTest {
 
     @Test
     void kernelLargerThanInputIsNamed() {
-        Run r = run("bench", "--op", "conv", "--input", "1,1,2,2", "--kernel", "5", "--padding", "0");
+        CliRun r = run("bench", "--op", "conv", "--input", "1,1,2,2", "--kernel", "5", "--padding", "0");
         assertTrue(r.err().contains("--kernel 5 is larger than the padded input 2x2"), r.err());
     }
 

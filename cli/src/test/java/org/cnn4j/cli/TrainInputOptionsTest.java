@@ -1,6 +1,7 @@
 package org.cnn4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -10,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -77,6 +79,30 @@ class TrainInputOptionsTest {
         List<Path> events = events(out);
         assertEquals(1, events.size(), events.toString());
         assertTrue(Files.size(events.get(0)) > 1000, "scalars, a confusion matrix and histograms");
+    }
+
+    @Test
+    void mixupAndCutmixTrainOnMixedTargets() throws IOException {
+        Path data = folder();
+        data.resolve("red/broken.png").toFile().delete();
+        String[] common = {"train", "--model", "resnet20", "--dataset", "folder", "--data", data.toString(),
+                "--image-size", "8", "--val-split", "0.2", "--epochs", "1", "--batch-size", "4", "--backend", "cpu",
+                "--seed", "3", "--no-tensorboard", "--out"};
+        List<String> plain = stepLosses(common, tmp.resolve("plain"));
+        List<String> mixed = stepLosses(common, tmp.resolve("mixed"), "--mixup", "0.4", "--cutmix", "1.0");
+        assertEquals(plain.size(), mixed.size());
+        // the same seed gives the same images, so only the batch transform can change the first step's loss
+        assertNotEquals(plain.get(0), mixed.get(0), "mixed targets change the loss");
+    }
+
+    private List<String> stepLosses(String[] common, Path out, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of(common));
+        args.add(out.toString());
+        args.addAll(List.of(extra));
+        String text = run(args.toArray(new String[0]));
+        assertTrue(text.startsWith("0\n"), text);
+        List<String> lines = Files.readAllLines(out.resolve("steps.csv"));
+        return lines.subList(1, lines.size()).stream().map(l -> l.substring(l.lastIndexOf(',') + 1)).toList();
     }
 
     @Test

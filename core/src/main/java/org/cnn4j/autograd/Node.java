@@ -30,7 +30,7 @@ public final class Node {
         return op;
     }
 
-    Tensor[] inputs() {
+    public Tensor[] inputs() {
         return inputs;
     }
 

@@ -7,12 +7,17 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes a file so that readers see either the old content or the complete new one, never a partial file: a
@@ -20,6 +25,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * where the platform allows). If writing fails, the target is untouched and the temp file removed.
  */
 public final class AtomicFiles {
+    private static final String TEMP_SUFFIX = ".tmp";
+
     private AtomicFiles() {
     }
 
@@ -35,9 +42,18 @@ public final class AtomicFiles {
         void write(OutputStream out) throws IOException;
     }
 
+    /**
+     * Writes {@code target} atomically. An I/O error that does not say which file it is about (a full disk reads
+     * just "No space left on device") is rethrown as a {@link FileSystemException} naming {@code target}.
+     */
     public static void write(Path target, ChannelWriter body) throws IOException {
         Path absolute = target.toAbsolutePath();
-        Path tmp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(absolute.getParent(), tempPrefix(absolute), TEMP_SUFFIX);
+        } catch (IOException e) {
+            throw naming(target, e);
+        }
         boolean moved = false;
         try {
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -47,11 +63,48 @@ public final class AtomicFiles {
             makeReadable(tmp);
             moveIntoPlace(tmp, absolute);
             moved = true;
+        } catch (IOException e) {
+            throw naming(target, e);
         } finally {
             if (!moved) {
                 Files.deleteIfExists(tmp);
             }
         }
+    }
+
+    /**
+     * Deletes the temp files that writes of {@code target} left behind when their process was killed (a normal
+     * failure removes its own). Only call this while no other process may be writing {@code target}; returns
+     * the files removed.
+     */
+    public static List<Path> removeLeftovers(Path target) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        String prefix = tempPrefix(absolute);
+        List<Path> removed = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(absolute.getParent(),
+                f -> f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(TEMP_SUFFIX)
+                        && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+                removed.add(f);
+            }
+        }
+        return removed;
+    }
+
+    private static String tempPrefix(Path absoluteTarget) {
+        return "." + absoluteTarget.getFileName();
+    }
+
+    private static IOException naming(Path target, IOException e) {
+        boolean named = e.getMessage() != null && e.getMessage().contains(target.toString());
+        if (e instanceof FileSystemException || named) {
+            return e;
+        }
+        FileSystemException withFile = new FileSystemException(target.toString(), null,
+                e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        withFile.initCause(e);
+        return withFile;
     }
 
     public static void writeStream(Path target, StreamWriter body) throws IOException {

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import org.cnn4j.tensor.DType;
+import org.cnn4j.tensor.Names;
 import org.cnn4j.tensor.Shape;
 
 /**
@@ -277,7 +278,8 @@ public final class SafetensorsHeader {
         }
     }
 
+    /** Messages quote names from the file: escaped and cut, so a hostile name cannot flood or drive a terminal. */
     static SafetensorsFormatException error(Path file, String message) {
-        return new SafetensorsFormatException(file + ": " + message);
+        return new SafetensorsFormatException(Names.clean(file + ": " + message, 2000));
     }
 }

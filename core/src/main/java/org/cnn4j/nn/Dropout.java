@@ -2,6 +2,7 @@ package org.cnn4j.nn;
 
 import java.util.Random;
 
+import org.cnn4j.ops.Regularization;
 import org.cnn4j.tensor.Tensor;
 
 /**
@@ -39,7 +40,7 @@ public class Dropout extends Module {
     public Tensor forward(Tensor x) {
         boolean active = isTraining() && p > 0f;
         long seed = active ? seeds.nextLong() : 0L;
-        return org.cnn4j.ops.Dropout.dropout(x, p, active, seed);
+        return Regularization.dropout(x, p, active, seed);
     }
 
     public float p() {

@@ -20,6 +20,10 @@ public class LeakyReLU extends Module {
         return Activations.leakyRelu(x, negativeSlope);
     }
 
+    public float negativeSlope() {
+        return negativeSlope;
+    }
+
     @Override
     public String extraRepr() {
         return "negative_slope=" + negativeSlope;

@@ -1,6 +1,7 @@
 package org.cnn4j.nn;
 
 import org.cnn4j.backend.Backends;
+import org.cnn4j.ops.MatMul;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 
@@ -28,7 +29,7 @@ public class Linear extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return org.cnn4j.ops.Linear.linear(x, weight(), bias());
+        return MatMul.linear(x, weight(), bias());
     }
 
     public Tensor weight() {

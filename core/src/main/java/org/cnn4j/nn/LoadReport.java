@@ -2,6 +2,8 @@ package org.cnn4j.nn;
 
 import java.util.List;
 
+import org.cnn4j.tensor.Names;
+
 /**
  * What {@link Module#loadStateDict(java.util.Map, boolean)} could not load: keys the module has but the state
  * lacks, keys the state has but the module lacks, and keys whose shapes differ (with both shapes).
@@ -23,18 +25,19 @@ public record LoadReport(List<String> missingKeys, List<String> unexpectedKeys, 
             return "all keys loaded";
         }
         StringBuilder sb = new StringBuilder();
-        append(sb, "missing keys", missingKeys);
-        append(sb, "unexpected keys", unexpectedKeys);
-        append(sb, "shape mismatches", shapeMismatches);
+        append(sb, "missing keys", Names.list(missingKeys), missingKeys);
+        append(sb, "unexpected keys", Names.list(unexpectedKeys), unexpectedKeys);
+        append(sb, "shape mismatches", Names.listItems(shapeMismatches), shapeMismatches);
         return sb.toString();
     }
 
-    private static void append(StringBuilder sb, String label, List<String> items) {
+    /** Names come from files: escaped, and at most {@link Names#LIST_LIMIT} of each kind are listed. */
+    private static void append(StringBuilder sb, String label, String shown, List<String> items) {
         if (!items.isEmpty()) {
             if (sb.length() > 0) {
                 sb.append("; ");
             }
-            sb.append(items.size()).append(' ').append(label).append(": ").append(String.join(", ", items));
+            sb.append(items.size()).append(' ').append(label).append(": ").append(shown);
         }
     }
 }

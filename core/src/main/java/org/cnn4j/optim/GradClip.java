@@ -2,11 +2,8 @@ package org.cnn4j.optim;
 
 import java.util.List;
 
-import org.cnn4j.backend.Backend;
-import org.cnn4j.backend.BinaryOp;
 import org.cnn4j.backend.ScalarOp;
 import org.cnn4j.backend.UnaryOp;
-import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 
 /** Gradient clipping, as {@code torch.nn.utils.clip_grad_norm_}. */
@@ -38,28 +35,6 @@ public final class GradClip {
 
     /** Sum of squares of every gradient, accumulated on the device and read back once. */
     private static double sumOfSquares(List<Tensor> params) {
-        Tensor total = null;
-        try {
-            for (Tensor p : params) {
-                Tensor g = p.grad();
-                if (g == null) {
-                    continue;
-                }
-                Backend be = g.backend();
-                if (total == null) {
-                    total = Tensor.zeros(be, Shape.of(1));
-                }
-                try (Tensor sq = Tensor.empty(be, g.shape()); Tensor part = Tensor.empty(be, Shape.of(1))) {
-                    be.unary(UnaryOp.SQUARE, g, sq);
-                    be.reduceSumTo(sq, part);
-                    be.binary(BinaryOp.ADD, total, part, total);
-                }
-            }
-            return total == null ? 0 : total.item();
-        } finally {
-            if (total != null) {
-                total.close();
-            }
-        }
+        return Gradients.sum(params, (be, g, out) -> be.unary(UnaryOp.SQUARE, g, out));
     }
 }

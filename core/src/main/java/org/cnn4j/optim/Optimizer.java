@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.cnn4j.tensor.Names;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 
@@ -137,34 +138,44 @@ public abstract class Optimizer implements AutoCloseable {
     public void loadStateDict(Map<String, Tensor> tensors, Map<String, String> metadata) {
         String what = name() + ".loadStateDict";
         if (!name().equals(metadata.get("optimizer"))) {
-            throw new IllegalArgumentException(what + ": state was saved by optimizer '" + metadata.get("optimizer")
-                    + "', expected '" + name() + "'");
+            throw new IllegalArgumentException(what + ": state was saved by optimizer "
+                    + Names.quote(metadata.get("optimizer")) + ", expected '" + name() + "'");
         }
         if (!Integer.toString(flat.size()).equals(metadata.get("param_count"))) {
-            throw new IllegalArgumentException(what + ": state is for " + metadata.get("param_count")
+            throw new IllegalArgumentException(what + ": state is for " + Names.quote(metadata.get("param_count"))
                     + " parameters, this optimizer has " + flat.size());
         }
+        double[] lrs = new double[groups.size()];
         for (int g = 0; g < groups.size(); g++) {
-            if (!metadata.containsKey("group." + g + ".lr")) {
-                throw new IllegalArgumentException(what + ": no learning rate for group " + g + " in the metadata");
+            lrs[g] = number(what, metadata, "group." + g + ".lr");
+            if (!(lrs[g] >= 0) || Double.isInfinite(lrs[g])) {
+                throw new IllegalArgumentException(what + ": group " + g + " learning rate " + lrs[g]
+                        + " in the metadata is not a finite number >= 0");
+            }
+        }
+        long[] loadedSteps = new long[flat.size()];
+        for (int i = 0; i < flat.size(); i++) {
+            String key = "state." + i + ".step";
+            loadedSteps[i] = metadata.containsKey(key) ? (long) number(what, metadata, key) : 0;
+            if (loadedSteps[i] < 0) {
+                throw new IllegalArgumentException(what + ": " + key + " is negative in the metadata");
             }
         }
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             int index = paramIndex(what, e.getKey());
             Shape want = flat.get(index).shape();
             if (!e.getValue().shape().equals(want)) {
-                throw new IllegalArgumentException(what + ": " + e.getKey() + " has shape " + e.getValue().shape()
-                        + ", parameter " + index + " has shape " + want);
+                throw new IllegalArgumentException(what + ": " + Names.quote(e.getKey()) + " has shape "
+                        + e.getValue().shape() + ", parameter " + index + " has shape " + want);
             }
         }
         for (int g = 0; g < groups.size(); g++) {
-            groups.get(g).setLr(Double.parseDouble(metadata.get("group." + g + ".lr")));
+            groups.get(g).setLr(lrs[g]);
         }
         for (int i = 0; i < flat.size(); i++) {
             state.get(i).values().forEach(Tensor::close);
             state.get(i).clear();
-            String s = metadata.get("state." + i + ".step");
-            steps[i] = s == null ? 0 : Long.parseLong(s);
+            steps[i] = loadedSteps[i];
         }
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             int index = paramIndex(what, e.getKey());
@@ -176,20 +187,36 @@ public abstract class Optimizer implements AutoCloseable {
         }
     }
 
+    /** A number of the metadata; a missing or malformed one is a one-line error naming the key. */
+    private static double number(String what, Map<String, String> metadata, String key) {
+        String text = metadata.get(key);
+        if (text == null) {
+            throw new IllegalArgumentException(what + ": no " + key + " in the metadata");
+        }
+        try {
+            return key.endsWith(".step") ? Long.parseLong(text.trim()) : Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + ": " + key + " in the metadata is " + Names.quote(text)
+                    + ", not a number");
+        }
+    }
+
     private int paramIndex(String what, String key) {
         int dot = key.indexOf('.', "state.".length());
         if (!key.startsWith("state.") || dot < 0) {
-            throw new IllegalArgumentException(what + ": unexpected key '" + key + "', expected state.<index>.<name>");
+            throw new IllegalArgumentException(what + ": unexpected key " + Names.quote(key)
+                    + ", expected state.<index>.<name>");
         }
         int index;
         try {
             index = Integer.parseInt(key.substring("state.".length(), dot));
         } catch (NumberFormatException ex) {
-            throw new IllegalArgumentException(what + ": unexpected key '" + key + "', expected state.<index>.<name>");
+            throw new IllegalArgumentException(what + ": unexpected key " + Names.quote(key)
+                    + ", expected state.<index>.<name>");
         }
         if (index < 0 || index >= flat.size()) {
-            throw new IllegalArgumentException(what + ": key '" + key + "' names parameter " + index + " but there are "
-                    + flat.size());
+            throw new IllegalArgumentException(what + ": key " + Names.quote(key) + " names parameter " + index
+                    + " but there are " + flat.size());
         }
         return index;
     }

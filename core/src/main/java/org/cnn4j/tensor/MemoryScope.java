@@ -1,9 +1,9 @@
 package org.cnn4j.tensor;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * Frees every tensor created on this thread while the scope is open, except those that are
@@ -21,7 +21,9 @@ import java.util.List;
 public final class MemoryScope implements AutoCloseable {
     private static final ThreadLocal<Deque<MemoryScope>> STACK = ThreadLocal.withInitial(ArrayDeque::new);
 
-    private final List<Tensor> owned = new ArrayList<>();
+    // insertion-ordered (freed newest first) with O(1) removal: keeping or persisting each of 200k loaded tensors
+    // must not scan a list per tensor. Tensor keeps Object's identity equals/hashCode.
+    private final Set<Tensor> owned = new LinkedHashSet<>();
     private final MemoryScope parent;
     private boolean closed;
 
@@ -49,13 +51,7 @@ public final class MemoryScope implements AutoCloseable {
     }
 
     void remove(Tensor t) {
-        // scan from the end: kept tensors are usually the newest
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            if (owned.get(i) == t) {
-                owned.remove(i);
-                return;
-            }
-        }
+        owned.remove(t);
     }
 
     /** Number of tensors this scope will free on close. */
@@ -74,9 +70,10 @@ public final class MemoryScope implements AutoCloseable {
             throw new IllegalStateException("memory scopes must be closed in the order they were opened");
         }
         stack.pop();
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            owned.get(i).releaseFromScope();
-        }
+        Tensor[] newestLast = owned.toArray(new Tensor[0]);
         owned.clear();
+        for (int i = newestLast.length - 1; i >= 0; i--) {
+            newestLast[i].releaseFromScope();
+        }
     }
 }

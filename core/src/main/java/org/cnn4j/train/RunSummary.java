@@ -23,8 +23,12 @@ public record RunSummary(
         @JsonProperty("final_test_accuracy") double finalTestAccuracy,
         @JsonProperty("final_test_top5_accuracy") double finalTestTop5Accuracy,
         @JsonProperty("best_test_accuracy") double bestTestAccuracy,
+        @JsonProperty("monitor") Metric monitor,
+        @JsonProperty("best_epoch") int bestEpoch,
+        @JsonProperty("best_value") double bestValue,
         @JsonProperty("class_names") List<String> classNames,
-        @JsonProperty("confusion_matrix") long[][] confusionMatrix) {
+        @JsonProperty("confusion_matrix") long[][] confusionMatrix,
+        @JsonProperty("non_finite_outputs") long nonFiniteOutputs) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

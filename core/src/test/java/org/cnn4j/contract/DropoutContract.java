@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 
 import org.cnn4j.backend.CounterRng;
-import org.cnn4j.ops.Dropout;
+import org.cnn4j.ops.Regularization;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 import org.cnn4j.testing.BackendTestBase;
@@ -22,9 +22,9 @@ public abstract class DropoutContract extends BackendTestBase {
     @Test
     void sameSeedSameMaskOtherSeedOtherMask() {
         Tensor x = randn(1000);
-        float[] a = Dropout.dropout(x, 0.3f, true, 7L).toFloatArray();
-        float[] b = Dropout.dropout(x, 0.3f, true, 7L).toFloatArray();
-        float[] c = Dropout.dropout(x, 0.3f, true, 8L).toFloatArray();
+        float[] a = Regularization.dropout(x, 0.3f, true, 7L).toFloatArray();
+        float[] b = Regularization.dropout(x, 0.3f, true, 7L).toFloatArray();
+        float[] c = Regularization.dropout(x, 0.3f, true, 8L).toFloatArray();
         assertArrayEquals(a, b);
         assertFalse(Arrays.equals(a, c));
     }
@@ -51,7 +51,7 @@ public abstract class DropoutContract extends BackendTestBase {
     void keptFractionAndScaling() {
         int n = 100_000;
         for (float p : new float[] {0.1f, 0.5f, 0.8f}) {
-            float[] y = Dropout.dropout(Tensor.full(backend, Shape.of(n), 1f), p, true, 2024L).toFloatArray();
+            float[] y = Regularization.dropout(Tensor.full(backend, Shape.of(n), 1f), p, true, 2024L).toFloatArray();
             int kept = 0;
             for (float v : y) {
                 if (v != 0f) {
@@ -67,9 +67,9 @@ public abstract class DropoutContract extends BackendTestBase {
 
     @Test
     void gradientWithFixedSeed() {
-        GradCheck.check("dropout", in -> Dropout.dropout(in[0], 0.4f, true, 5L), param(4, 6));
+        GradCheck.check("dropout", in -> Regularization.dropout(in[0], 0.4f, true, 5L), param(4, 6));
         Tensor x = param(50);
-        Dropout.dropout(x, 0.5f, true, 3L).sum().backward();
+        Regularization.dropout(x, 0.5f, true, 3L).sum().backward();
         float[] g = x.grad().toFloatArray();
         for (int i = 0; i < g.length; i++) {
             assertEquals(CounterRng.uniform(3L, i) >= 0.5f ? 2f : 0f, g[i], "grad[" + i + "] is the mask");
@@ -80,8 +80,8 @@ public abstract class DropoutContract extends BackendTestBase {
     void evalIsIdentityAndBadProbabilityIsRejected() {
         float[] xv = NumericAsserts.gaussian(random, 10);
         Tensor x = tensor(xv.clone(), 10);
-        assertArrayEquals(xv, Dropout.dropout(x, 0.5f, false, 1L).toFloatArray());
-        var e = assertThrows(IllegalArgumentException.class, () -> Dropout.dropout(x, 1f, true, 1L));
+        assertArrayEquals(xv, Regularization.dropout(x, 0.5f, false, 1L).toFloatArray());
+        var e = assertThrows(IllegalArgumentException.class, () -> Regularization.dropout(x, 1f, true, 1L));
         assertTrue(e.getMessage().contains("dropout") && e.getMessage().contains("[0, 1)")
                 && e.getMessage().contains("1.0"), e.getMessage());
     }

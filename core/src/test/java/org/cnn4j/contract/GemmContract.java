@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.cnn4j.ops.Linear;
+import org.cnn4j.ops.MatMul;
 import org.cnn4j.tensor.Tensor;
 import org.cnn4j.testing.BackendTestBase;
 import org.cnn4j.testing.GradCheck;
@@ -17,7 +17,7 @@ public abstract class GemmContract extends BackendTestBase {
     void matmulOfKnownMatrices() {
         Tensor a = tensor(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
         Tensor b = tensor(new float[] {7, 8, 9, 10, 11, 12}, 3, 2);
-        assertArrayEquals(new float[] {58, 64, 139, 154}, Linear.matmul(a, b).toFloatArray(), 1e-5f);
+        assertArrayEquals(new float[] {58, 64, 139, 154}, MatMul.matmul(a, b).toFloatArray(), 1e-5f);
     }
 
     @Test
@@ -47,23 +47,23 @@ public abstract class GemmContract extends BackendTestBase {
 
     @Test
     void matmulGradients() {
-        GradCheck.check("matmul", in -> Linear.matmul(in[0], in[1]), param(3, 4), param(4, 5));
+        GradCheck.check("matmul", in -> MatMul.matmul(in[0], in[1]), param(3, 4), param(4, 5));
     }
 
     @Test
     void linearGradients() {
-        GradCheck.check("linear", in -> Linear.linear(in[0], in[1], in[2]), param(4, 6), param(3, 6), param(3));
+        GradCheck.check("linear", in -> MatMul.linear(in[0], in[1], in[2]), param(4, 6), param(3, 6), param(3));
     }
 
     @Test
     void linearGradientsWithoutBias() {
-        GradCheck.check("linear no bias", in -> Linear.linear(in[0], in[1], null), param(5, 7), param(2, 7));
+        GradCheck.check("linear no bias", in -> MatMul.linear(in[0], in[1], null), param(5, 7), param(2, 7));
     }
 
     @Test
     void matmulRejectsInnerDimensionMismatch() {
         Tensor a = randn(2, 3), b = randn(4, 5);
-        var e = assertThrows(IllegalArgumentException.class, () -> Linear.matmul(a, b));
+        var e = assertThrows(IllegalArgumentException.class, () -> MatMul.matmul(a, b));
         assertTrue(e.getMessage().contains("matmul") && e.getMessage().contains("[2, 3]")
                 && e.getMessage().contains("[4, 5]"), e.getMessage());
     }
@@ -71,7 +71,7 @@ public abstract class GemmContract extends BackendTestBase {
     @Test
     void linearRejectsFeatureMismatch() {
         Tensor x = randn(2, 3), w = randn(4, 5);
-        var e = assertThrows(IllegalArgumentException.class, () -> Linear.linear(x, w, null));
+        var e = assertThrows(IllegalArgumentException.class, () -> MatMul.linear(x, w, null));
         assertTrue(e.getMessage().contains("linear") && e.getMessage().contains("3 features")
                 && e.getMessage().contains("expects 5"), e.getMessage());
     }

@@ -62,6 +62,10 @@ public final class CifarResNet extends Module {
         return fc.call(avgpool.call(x).flatten(1));
     }
 
+    static {
+        CifarResNetOnnx.register();
+    }
+
     /** Basic block with an option-A shortcut. */
     static final class Block extends Module {
         private final Conv2d conv1, conv2;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.cnn4j.nn.LoadReport;
+import org.cnn4j.io.onnx.OnnxModel;
 import org.cnn4j.nn.Module;
 import org.cnn4j.nn.StateDictException;
 import org.cnn4j.tensor.Tensor;
@@ -31,6 +32,9 @@ public final class ModelHeads {
         }
         if (model instanceof FmnistCnn) {
             return "classifier.4.";
+        }
+        if (model instanceof OnnxModel onnx) {
+            return onnx.headPrefix();
         }
         throw new IllegalArgumentException("headPrefix: " + model.typeName() + " is not a model-zoo model");
     }

@@ -66,6 +66,9 @@ public final class ModelRegistry {
 
     /** The entry for {@code name}; unknown names fail with the list of known ones. */
     public static Entry entry(String name) {
+        if (OnnxModels.isOnnx(name)) {
+            return OnnxModels.entry(name);
+        }
         Entry e = ENTRIES.get(name);
         if (e == null) {
             throw new IllegalArgumentException("unknown model '" + name + "'; known models: "
@@ -74,7 +77,10 @@ public final class ModelRegistry {
         return e;
     }
 
-    /** Builds model {@code name} with parameters on the current backend ({@link org.cnn4j.backend.Backends}). */
+    /**
+     * Builds model {@code name} with parameters on the current backend ({@link org.cnn4j.backend.Backends}); a path
+     * ending in {@code .onnx} loads that graph ({@link OnnxModels}).
+     */
     public static Module create(String name, ModelOptions options) {
         return entry(name).factory().apply(options);
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.ShapeOnlyBackend;
 import org.cnn4j.nn.Conv1d;
 import org.cnn4j.nn.Conv2d;
 import org.cnn4j.nn.Linear;

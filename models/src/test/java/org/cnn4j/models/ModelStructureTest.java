@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.ShapeOnlyBackend;
 import org.cnn4j.nn.Module;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;

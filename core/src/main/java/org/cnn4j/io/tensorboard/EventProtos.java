@@ -1,11 +1,10 @@
 package org.cnn4j.io.tensorboard;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import org.cnn4j.io.ProtoMessages;
 
 /**
  * Encodes the Event and Summary messages of {@code src/main/proto/tensorboard_events.proto} with protobuf-java's
@@ -48,21 +47,8 @@ final class EventProtos {
     private EventProtos() {
     }
 
-    @FunctionalInterface
-    private interface Body {
-        void write(CodedOutputStream out) throws IOException;
-    }
-
-    private static byte[] encode(Body body) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-            body.write(out);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
-        }
+    private static byte[] encode(ProtoMessages.Body body) {
+        return ProtoMessages.encode(body);
     }
 
     /** The first event of every file: which format version follows. */

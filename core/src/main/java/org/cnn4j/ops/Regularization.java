@@ -5,9 +5,9 @@ import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.BinaryOp;
 import org.cnn4j.tensor.Tensor;
 
-/** Inverted dropout with a seeded, backend-independent mask. */
-public final class Dropout {
-    private Dropout() {
+/** Regularisation ops: inverted dropout with a seeded, backend-independent mask. */
+public final class Regularization {
+    private Regularization() {
     }
 
     /** Zeroes each element with probability {@code p} and scales the rest by 1/(1-p); identity when not training. */

@@ -7,8 +7,8 @@ import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 
 /** Matrix products: {@code matmul} of 2-D tensors and the fully connected layer {@code y = x W^T + b}. */
-public final class Linear {
-    private Linear() {
+public final class MatMul {
+    private MatMul() {
     }
 
     /** [m,k] x [k,n] -> [m,n]. */

@@ -1,14 +1,5 @@
-package org.cnn4j.models;
+package org.cnn4j.backend;
 
-import org.cnn4j.backend.Activation;
-import org.cnn4j.backend.AdamParams;
-import org.cnn4j.backend.Backend;
-import org.cnn4j.backend.BinaryOp;
-import org.cnn4j.backend.ConvSpec;
-import org.cnn4j.backend.PoolSpec;
-import org.cnn4j.backend.ScalarOp;
-import org.cnn4j.backend.SgdParams;
-import org.cnn4j.backend.UnaryOp;
 import org.cnn4j.tensor.DType;
 import org.cnn4j.tensor.Storage;
 import org.cnn4j.tensor.Tensor;
@@ -16,8 +7,9 @@ import org.cnn4j.tensor.Tensor;
 /**
  * A backend that holds no data and runs no kernels: tensors have shapes but no contents. Building a model and
  * running its forward pass on it goes through exactly the layer and op code (shape checks, output shapes,
- * forward hooks) at no cost in time or memory, which is what {@link ModelSummary} and parameter counting need.
- * Reading a tensor yields zeros. Not registered with {@link org.cnn4j.backend.Backends}; pass it explicitly.
+ * forward hooks) at no cost in time or memory, which is what a model summary ({@code cnn summary}) and parameter
+ * counting need. Reading a tensor yields zeros. It lives beside the SPI, like the other backends, but is not
+ * registered with {@link Backends}: pass it explicitly.
  */
 public final class ShapeOnlyBackend implements Backend {
     @Override

@@ -1,0 +1,129 @@
+#!/usr/bin/python3
+"""ONNX import fixtures: small networks exported by PyTorch's torch.onnx.export (Debian python3-torch 1.13).
+
+mini_resnet keeps its BatchNormalization nodes (TrainingMode.PRESERVE); the others let PyTorch fold batch norm
+into the convolutions, as a default export does. Each fixture is NAME.onnx plus NAME.txt (input and PyTorch's eval-mode output as text), written to
+models/src/test/resources/onnx/. The networks are small (a few thousand parameters) but use the layer mix of the
+zoo families: a ResNet-style net (Conv+BN+ReLU, MaxPool, residual Add, GlobalAveragePool, Gemm), a VGG/AlexNet-style
+net (biased convs, AdaptiveAvgPool to 2x2, Dropout, x.view(N, -1) which exports as a Shape/Gather/Concat/Reshape
+chain) and a MobileNet-style net (grouped and dilated convs, ReLU6 as Clip, Hardswish, Hardsigmoid, squeeze-excite
+Mul, Concat, LeakyReLU, Tanh, AvgPool with ceil_mode/count_include_pad=False, Softmax). Opsets 11, 13 and 17.
+
+  /usr/bin/python3 tools/golden/make_onnx_fixtures.py [OUT_DIR]
+  /usr/bin/python3 tools/golden/make_onnx_fixtures.py --torchvision DIR
+      full torchvision resnet18, vgg11_bn and alexnet (random weights, seed 0; ~300 MB, not committed) for the
+      optional check OnnxTorchvisionImportTest (-Dcnn4j.onnx.torchvisionDir=DIR)
+"""
+import os
+import sys
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class MiniResNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, 2, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(8)
+        self.maxpool = nn.MaxPool2d(3, 2, 1)
+        self.conv2 = nn.Conv2d(8, 8, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(8)
+        self.down = nn.Sequential(nn.Conv2d(8, 16, 1, 2, bias=False), nn.BatchNorm2d(16))
+        self.conv3 = nn.Conv2d(8, 16, 3, 2, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(16)
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = self.maxpool(F.relu(self.bn1(self.conv1(x))))
+        x = F.relu(self.bn2(self.conv2(x)) + x)
+        x = F.relu(self.bn3(self.conv3(x)) + self.down(x))
+        return self.fc(torch.flatten(self.avgpool(x), 1))
+
+
+class MiniVgg(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),
+                                      nn.Conv2d(8, 12, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2))
+        self.avgpool = nn.AdaptiveAvgPool2d((2, 2))
+        self.classifier = nn.Sequential(nn.Dropout(0.5), nn.Linear(48, 16), nn.ReLU(True), nn.Linear(16, 5))
+
+    def forward(self, x):
+        x = self.avgpool(self.features(x))
+        return self.classifier(x.view(x.size(0), -1))
+
+
+class MiniMobile(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 3, 2, 1)
+        self.dw = nn.Conv2d(8, 8, 3, 1, 2, dilation=2, groups=8)
+        self.bn = nn.BatchNorm2d(8)
+        self.se_fc1 = nn.Conv2d(8, 4, 1)
+        self.se_fc2 = nn.Conv2d(4, 8, 1)
+        self.branch = nn.Conv2d(8, 4, 1)
+        self.pool = nn.AvgPool2d(3, 2, 1, ceil_mode=True, count_include_pad=False)
+        self.head = nn.Linear(12 * 5 * 5, 6)
+
+    def forward(self, x):
+        x = F.relu6(self.stem(x))
+        y = F.hardswish(self.bn(self.dw(x)))
+        s = F.hardsigmoid(self.se_fc2(F.relu(self.se_fc1(F.adaptive_avg_pool2d(y, 1)))))
+        y = y * s
+        z = torch.cat([y, F.leaky_relu(self.branch(x), 0.1)], dim=1)
+        z = torch.tanh(self.pool(z))
+        return F.softmax(self.head(torch.flatten(z, 1)), dim=1)
+
+
+def randomise_bn(model, g):
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.weight.data = torch.rand(m.num_features, generator=g) + 0.5
+            m.bias.data = torch.rand(m.num_features, generator=g) * 0.4 - 0.2
+            m.running_mean = torch.rand(m.num_features, generator=g) * 0.4 - 0.2
+            m.running_var = torch.rand(m.num_features, generator=g) + 0.5
+
+
+def export(name, model, shape, opset, out_dir, keep_bn=False):
+    g = torch.Generator().manual_seed(0)
+    randomise_bn(model, g)
+    model.eval()
+    x = torch.randn(*shape, generator=g)
+    with torch.no_grad():
+        y = model(x)
+    path = os.path.join(out_dir, name + ".onnx")
+    torch.onnx.export(model, x, path, opset_version=opset, input_names=["input"], output_names=["output"],
+                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
+                      # PRESERVE keeps BatchNormalization nodes (and their names); EVAL folds them into the convs
+                      training=torch.onnx.TrainingMode.PRESERVE if keep_bn else torch.onnx.TrainingMode.EVAL)
+    with open(os.path.join(out_dir, name + ".txt"), "w") as f:
+        f.write(f"# {name}: torch {torch.__version__}, opset {opset}; written by tools/golden/make_onnx_fixtures.py\n")
+        f.write("input_shape " + " ".join(map(str, x.shape)) + "\n")
+        f.write("input " + " ".join(f"{v:.9g}" for v in x.flatten().tolist()) + "\n")
+        f.write("output_shape " + " ".join(map(str, y.shape)) + "\n")
+        f.write("output " + " ".join(f"{v:.9g}" for v in y.flatten().tolist()) + "\n")
+    print("wrote", path, os.path.getsize(path), "bytes")
+
+
+def main():
+    torch.manual_seed(0)
+    if len(sys.argv) == 3 and sys.argv[1] == "--torchvision":
+        import torchvision
+        os.makedirs(sys.argv[2], exist_ok=True)
+        # AlexNet and VGG at 224: their adaptive pools export only when the output divides the input
+        for name, shape in [("resnet18", (2, 3, 64, 64)), ("vgg11_bn", (1, 3, 224, 224)), ("alexnet", (1, 3, 224, 224))]:
+            torch.manual_seed(0)
+            export(name, getattr(torchvision.models, name)(), shape, 13, sys.argv[2], keep_bn=True)
+        return
+    out_dir = sys.argv[1] if len(sys.argv) > 1 else "models/src/test/resources/onnx"
+    os.makedirs(out_dir, exist_ok=True)
+    export("mini_resnet", MiniResNet(), (2, 3, 16, 16), 11, out_dir, keep_bn=True)
+    export("mini_vgg", MiniVgg(), (2, 3, 16, 16), 13, out_dir)
+    export("mini_mobile", MiniMobile(), (2, 3, 16, 16), 17, out_dir)
+
+
+if __name__ == "__main__":
+    main()
