@@ -3,19 +3,18 @@ package org.cnn4j.explain;
 import org.cnn4j.nn.Module;
 import org.cnn4j.tensor.MemoryScope;
 import org.cnn4j.tensor.NoGrad;
-import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 
 /**
  * Integrated gradients (Sundararajan et al. 2017) from an all-zero baseline {@code x0}:
  * {@code IG[c,ij] = (x - x0)[c,ij] * mean_k dS/dx(x0 + a_k (x - x0))[c,ij]} with the midpoint rule
  * {@code a_k = (k + 1/2) / steps}; the map sums IG over channels (signed), at input resolution. Its total
- * approximates {@code S(x) - S(x0)} (completeness). The scaled inputs run through the model in batches of
- * {@value #BATCH}, in eval mode, so batching does not change any value.
+ * approximates {@code S(x) - S(x0)} (completeness). Each scaled input runs through the model on its own, as one
+ * prediction would: a batch would let the backend pick other convolution algorithms (the CPU's Winograd depends on
+ * the output size), whose different rounding can flip a ReLU or a max-pool choice that sits within rounding of a
+ * tie, and the map would then depend on the batch size.
  */
 public final class IntegratedGradients {
-    static final int BATCH = 8;
-
     private IntegratedGradients() {
     }
 
@@ -33,25 +32,18 @@ public final class IntegratedGradients {
             try (MemoryScope scope = MemoryScope.open(); NoGrad ng = NoGrad.enter()) {
                 cls = Scores.target(Scores.logits(model, image), target);
             }
-            for (int first = 0; first < steps; first += BATCH) {
-                int b = Math.min(BATCH, steps - first);
-                float[] scaled = new float[b * x.length];
-                for (int s = 0; s < b; s++) {
-                    double alpha = (first + s + 0.5) / steps;
-                    for (int i = 0; i < x.length; i++) {
-                        scaled[s * x.length + i] = (float) (alpha * x[i]);
-                    }
+            for (int k = 0; k < steps; k++) {
+                double alpha = (k + 0.5) / steps;
+                float[] scaled = new float[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    scaled[i] = (float) (alpha * x[i]);
                 }
                 try (MemoryScope scope = MemoryScope.open()) {
-                    int[] dims = image.shape().dims();
-                    dims[0] = b;
-                    Tensor batch = Tensor.of(image.backend(), scaled, Shape.of(dims)).requiresGrad(true);
-                    Scores.backward(Scores.logits(model, batch), cls);
-                    float[] g = batch.grad().toFloatArray();
-                    for (int s = 0; s < b; s++) {
-                        for (int i = 0; i < x.length; i++) {
-                            meanGrad[i] += g[s * x.length + i];
-                        }
+                    Tensor xs = Tensor.of(image.backend(), scaled, image.shape()).requiresGrad(true);
+                    Scores.backward(Scores.logits(model, xs), cls);
+                    float[] g = xs.grad().toFloatArray();
+                    for (int i = 0; i < x.length; i++) {
+                        meanGrad[i] += g[i];
                     }
                 }
             }

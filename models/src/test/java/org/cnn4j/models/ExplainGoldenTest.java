@@ -31,8 +31,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Every explanation method's raw map for torchvision's ResNet-18 and VGG-11 with fixed weights and input, against
  * the float64 PyTorch reference of tools/golden/make_explain_fixtures.py. The bound is the issue's: relative error
- * {@code max |map - ref| / max |ref|} below 1e-4. The generator checked that torch's own float32 maps stay within
- * 2e-5 of the reference (the points are well-conditioned), so a float32 implementation has five times that room.
+ * {@code max |map - ref| / max |ref|} below 1e-4. The generator checked that torch's own float32 maps (in two memory
+ * layouts) stay within 2e-5 of the reference (the points are well-conditioned), so a float32 implementation has
+ * five times that room.
  */
 class ExplainGoldenTest {
     private static final Backend CPU = new CpuBackend();
