@@ -39,19 +39,8 @@ class SequenceTrainTest {
         Files.write(data.resolve("train.csv"), motifTask(400, random));
         Files.write(data.resolve("test.csv"), motifTask(200, random));
         Path out = tmp.resolve("run");
-        PrintStream old = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Cnn.run("train", "--model", "textcnn", "--dataset", "sequence", "--data", data.toString(),
-                    "--epochs", "2", "--batch-size", "32", "--lr", "0.003", "--backend", "cpu", "--seed", "3",
-                    "--out", out.toString());
-        } finally {
-            System.setOut(old);
-        }
-        String log = captured.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, log);
+        String log = train("--model", "textcnn", "--data", data.toString(), "--epochs", "2", "--batch-size", "32",
+                "--lr", "0.003", "--seed", "3", "--out", out.toString());
         assertTrue(log.contains("token ids below 21"), log);
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         double accuracy = m.get("final_test_accuracy").asDouble();
@@ -68,20 +57,29 @@ class SequenceTrainTest {
         Files.write(data.resolve("train.csv"), tones(16, random));
         Files.write(data.resolve("test.csv"), tones(8, random));
         Path out = tmp.resolve("m5");
+        String log = train("--model", "m5", "--data", data.toString(), "--epochs", "1", "--batch-size", "4", "--out",
+                out.toString());
+        assertTrue(log.contains("sequences of float samples") && log.contains("padded to 2100"), log);
+        assertTrue(Files.size(out.resolve("best.safetensors")) > 0);
+    }
+
+    /** Runs {@code cnn train --dataset sequence --backend cpu ARGS}, expects exit 0, returns what it printed. */
+    private static String train(String... args) {
+        String[] all = new String[args.length + 5];
+        System.arraycopy(new String[] {"train", "--dataset", "sequence", "--backend", "cpu"}, 0, all, 0, 5);
+        System.arraycopy(args, 0, all, 5, args.length);
         PrintStream old = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = Cnn.run("train", "--model", "m5", "--dataset", "sequence", "--data", data.toString(), "--epochs",
-                    "1", "--batch-size", "4", "--backend", "cpu", "--out", out.toString());
+            code = Cnn.run(all);
         } finally {
             System.setOut(old);
         }
         String log = captured.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, log);
-        assertTrue(log.contains("sequences of float samples") && log.contains("padded to 2100"), log);
-        assertTrue(Files.size(out.resolve("best.safetensors")) > 0);
+        return log;
     }
 
     /** Sine tones, 2000 to 2100 samples long: class 0 at 1/50 cycles per sample, class 1 at 1/10. */
