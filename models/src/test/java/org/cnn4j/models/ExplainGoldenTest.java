@@ -70,7 +70,6 @@ class ExplainGoldenTest {
                 assertEquals(cls, map.targetClass(), what + ": the top class");
                 assertEquals(Arrays.asList(ref.dim(0), ref.dim(1)), Arrays.asList(map.height(), map.width()), what);
                 double error = relativeError(map.values(), ref.toFloatArray());
-                System.err.println("RELERR " + what + " " + error);
                 if (!(error < BOUND)) {
                     throw new AssertionError(what + ": relative error " + error + " >= " + BOUND);
                 }
