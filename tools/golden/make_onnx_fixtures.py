@@ -7,7 +7,9 @@ models/src/test/resources/onnx/. The networks are small (a few thousand paramete
 zoo families: a ResNet-style net (Conv+BN+ReLU, MaxPool, residual Add, GlobalAveragePool, Gemm), a VGG/AlexNet-style
 net (biased convs, AdaptiveAvgPool to 2x2, Dropout, x.view(N, -1) which exports as a Shape/Gather/Concat/Reshape
 chain) and a MobileNet-style net (grouped and dilated convs, ReLU6 as Clip, Hardswish, Hardsigmoid, squeeze-excite
-Mul, Concat, LeakyReLU, Tanh, AvgPool with ceil_mode/count_include_pad=False, Softmax). Opsets 11, 13 and 17.
+Mul, Concat, LeakyReLU, Tanh, AvgPool with ceil_mode/count_include_pad=False, Softmax), at opsets 11, 13 and 17;
+and a ShuffleNet-style net (Transpose, Split, Slice) at each of opsets 11, 13 and 17 (Split's sizes are an attribute
+before 13, an input from 13).
 
   /usr/bin/python3 tools/golden/make_onnx_fixtures.py [OUT_DIR]
   /usr/bin/python3 tools/golden/make_onnx_fixtures.py --torchvision DIR
@@ -78,6 +80,27 @@ class MiniMobile(nn.Module):
         return F.softmax(self.head(torch.flatten(z, 1)), dim=1)
 
 
+class MiniShuffle(nn.Module):
+    """ShuffleNet-style tensor plumbing: channel shuffle (5-D Reshape + Transpose), torch.split with uneven sizes,
+    chunk, basic and strided slicing with a negative start, and a channels-last permute before the head."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 3, 1, 1)
+        self.branch = nn.Conv2d(3, 5, 1)
+        self.head = nn.Linear(4 * 3 * 7, 4)
+
+    def forward(self, x):
+        y = torch.tanh(self.stem(x))  # smooth, so finite differences of the imported graph see no ReLU kinks
+        n, c, h, w = y.shape
+        y = y.view(n, 2, c // 2, h, w).transpose(1, 2).reshape(n, c, h, w)
+        a, b = torch.split(y, [3, 5], dim=1)
+        b = b * torch.sigmoid(self.branch(x))
+        p, q = torch.chunk(torch.cat([b, a], dim=1), 2, dim=1)
+        z = (p - q)[:, :, 1::2, -7:]
+        return self.head(z.permute(0, 2, 3, 1).reshape(n, -1))
+
+
 def randomise_bn(model, g):
     for m in model.modules():
         if isinstance(m, nn.BatchNorm2d):
@@ -123,6 +146,9 @@ def main():
     export("mini_resnet", MiniResNet(), (2, 3, 16, 16), 11, out_dir, keep_bn=True)
     export("mini_vgg", MiniVgg(), (2, 3, 16, 16), 13, out_dir)
     export("mini_mobile", MiniMobile(), (2, 3, 16, 16), 17, out_dir)
+    for opset in (11, 13, 17):
+        torch.manual_seed(0)
+        export(f"mini_shuffle_opset{opset}", MiniShuffle(), (2, 3, 6, 9), opset, out_dir)
 
 
 if __name__ == "__main__":

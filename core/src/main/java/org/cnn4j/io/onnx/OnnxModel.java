@@ -116,7 +116,13 @@ public final class OnnxModel extends OnnxParameters.Holder {
                 in.add(name.isEmpty() ? null : values.get(name));
             }
             Object out = OnnxOps.run(n, in, context);
-            values.put(n.outputs().get(0), out);
+            if (out instanceof Object[] outs) {
+                for (int i = 0; i < outs.length; i++) {
+                    values.put(n.outputs().get(i), outs[i]);
+                }
+            } else {
+                values.put(n.outputs().get(0), out);
+            }
         }
         Object y = values.get(output);
         if (!(y instanceof Tensor t)) {

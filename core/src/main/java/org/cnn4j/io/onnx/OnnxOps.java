@@ -14,15 +14,15 @@ import org.cnn4j.tensor.Tensor;
 
 /**
  * The ONNX operators import runs, each on cnn4j's ops (so gradients flow and either backend runs them). Values are
- * float {@link Tensor}s or host-side {@link Ints}. Convolution, pooling, normalization and padding are in
- * {@link OnnxSpatialOps}.
+ * float {@link Tensor}s or host-side {@link Ints}; a node with several outputs (Split) returns an array of them.
+ * Convolution, pooling, normalization and padding are in {@link OnnxSpatialOps}.
  */
 final class OnnxOps {
     static final Set<String> SUPPORTED = Set.of("Conv", "BatchNormalization", "Relu", "LeakyRelu", "Clip",
             "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Softmax", "LogSoftmax", "Add", "Sub", "Mul", "Div",
             "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Gemm", "MatMul", "Flatten", "Reshape",
             "Concat", "Pad", "Squeeze", "Unsqueeze", "ReduceMean", "Dropout", "Identity", "Constant", "Shape",
-            "Gather", "Cast", "Sqrt", "Exp", "Log", "Neg", "Abs", "ConstantOfShape");
+            "Gather", "Cast", "Sqrt", "Exp", "Log", "Neg", "Abs", "ConstantOfShape", "Transpose", "Slice", "Split");
 
     /** What an op needs besides its inputs. */
     record Context(long opset, boolean training, Backend backend) {
@@ -62,6 +62,9 @@ final class OnnxOps {
             case "Reshape" -> OnnxShapeOps.reshape(n, in.get(0), ints(n, in, 1));
             case "Concat" -> OnnxShapeOps.concat(n, in, c);
             case "Squeeze", "Unsqueeze" -> OnnxShapeOps.squeeze(n, in, c);
+            case "Transpose" -> OnnxShapeOps.transpose(n, f(n, in, 0, c));
+            case "Slice" -> OnnxShapeOps.slice(n, in, c);
+            case "Split" -> OnnxShapeOps.split(n, in, c);
             case "ReduceMean" -> reduceMean(n, in, c);
             case "Dropout", "Identity" -> in.get(0);
             case "Constant" -> OnnxShapeOps.constant(n, c);

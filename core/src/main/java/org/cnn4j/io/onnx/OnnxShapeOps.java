@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.cnn4j.ops.Shapes;
+import org.cnn4j.ops.Slicing;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 
@@ -19,7 +20,8 @@ import static org.cnn4j.io.onnx.OnnxOps.fail;
 import static org.cnn4j.io.onnx.OnnxOps.ints;
 
 /**
- * ONNX's shape operators (Flatten, Reshape, Concat, Squeeze, Unsqueeze) on float tensors and on host integers, and
+ * ONNX's shape operators (Flatten, Reshape, Concat, Squeeze, Unsqueeze, Transpose, Slice, Split) on float tensors
+ * and on host integers, and
  * the constants and shape arithmetic (Constant, Shape, Gather, Cast, ConstantOfShape) of exported graphs.
  */
 final class OnnxShapeOps {
@@ -120,6 +122,109 @@ final class OnnxShapeOps {
             return new Ints(shape, i.data());
         }
         return Shapes.reshape((Tensor) x, Arrays.stream(shape).mapToInt(Math::toIntExact).toArray());
+    }
+
+    static Tensor transpose(OnnxDefs.Node n, Tensor x) {
+        int rank = x.rank();
+        long[] perm = attrInts(n, "perm", null);
+        int[] p = new int[rank];
+        if (perm != null && perm.length != rank) {
+            throw fail(n, "perm " + Arrays.toString(perm) + " does not match an input of rank " + rank);
+        }
+        for (int i = 0; i < rank; i++) {
+            p[i] = perm == null ? rank - 1 - i : axis(n, perm[i], rank);
+        }
+        return Slicing.permute(x, p);
+    }
+
+    /** Slice: starts/ends/axes/steps as inputs (opset 10+) or attributes (before); negative and huge ends clamp. */
+    static Object slice(OnnxDefs.Node n, List<Object> in, OnnxOps.Context c) {
+        Object x = in.get(0);
+        long[] dims = x instanceof Ints i ? i.dims() : Arrays.stream(((Tensor) x).shape().dims()).asLongStream()
+                .toArray();
+        boolean asInputs = c.opset() >= 10;
+        long[] starts = asInputs ? ints(n, in, 1).data() : attrInts(n, "starts", null);
+        long[] ends = asInputs ? ints(n, in, 2).data() : attrInts(n, "ends", null);
+        long[] axes = asInputs ? optionalInts(n, in, 3) : attrInts(n, "axes", null);
+        long[] steps = asInputs ? optionalInts(n, in, 4) : null;
+        if (starts == null || ends == null || starts.length != ends.length
+                || (axes != null && axes.length != starts.length) || (steps != null && steps.length != starts.length)) {
+            throw fail(n, "starts, ends, axes and steps must be given with one entry per sliced axis");
+        }
+        Object y = x;
+        for (int k = 0; k < starts.length; k++) {
+            int ax = axis(n, axes == null ? k : axes[k], dims.length);
+            long step = steps == null ? 1 : steps[k];
+            if (step <= 0) {
+                throw fail(n, "step " + step + " on axis " + ax + " is not supported; cnn4j slices with steps >= 1");
+            }
+            long dim = dims[ax];
+            long start = clamp(starts[k] < 0 ? starts[k] + dim : starts[k], dim);
+            long end = clamp(ends[k] < 0 ? ends[k] + dim : ends[k], dim);
+            if (start >= end) {
+                throw fail(n, "slice [" + starts[k] + ", " + ends[k] + ") of axis " + ax + " (size " + dim
+                        + ") selects nothing; empty tensors are not supported");
+            }
+            if (start == 0 && end == dim && step == 1) {
+                continue;
+            }
+            y = y instanceof Ints i ? sliceInts(n, i, start, end, step)
+                    : Slicing.slice((Tensor) y, ax, (int) start, (int) end, (int) step);
+        }
+        return y;
+    }
+
+    private static long[] optionalInts(OnnxDefs.Node n, List<Object> in, int i) {
+        return i < in.size() && in.get(i) != null ? ints(n, in, i).data() : null;
+    }
+
+    private static long clamp(long v, long dim) {
+        return Math.max(0, Math.min(dim, v));
+    }
+
+    private static Ints sliceInts(OnnxDefs.Node n, Ints x, long start, long end, long step) {
+        if (x.dims().length != 1) {
+            throw fail(n, "Slice of integer tensors is supported on 1-D (shape) tensors only, got " + x);
+        }
+        long[] out = new long[(int) ((end - start + step - 1) / step)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = x.data()[(int) (start + i * step)];
+        }
+        return Ints.vector(out);
+    }
+
+    /** Split: sizes from the attribute (before opset 13) or input 1, else equal parts (num_outputs at 18). */
+    static Tensor[] split(OnnxDefs.Node n, List<Object> in, OnnxOps.Context c) {
+        Tensor x = f(n, in, 0, c);
+        int ax = axis(n, attrInt(n, "axis", 0), x.rank());
+        int dim = x.dim(ax);
+        long[] sizes = c.opset() >= 13 ? optionalInts(n, in, 1) : attrInts(n, "split", null);
+        int parts = (int) attrInt(n, "num_outputs", n.outputs().size());
+        if (sizes == null) {
+            if (parts < 1 || parts > dim) {
+                throw fail(n, "cannot split axis " + ax + " of size " + dim + " into " + parts + " parts");
+            }
+            int chunk = (dim + parts - 1) / parts;
+            sizes = new long[parts];
+            Arrays.fill(sizes, chunk);
+            sizes[parts - 1] = dim - (long) chunk * (parts - 1);
+        }
+        if (sizes.length != n.outputs().size()) {
+            throw fail(n, "split sizes " + Arrays.toString(sizes) + " give " + sizes.length + " parts for "
+                    + n.outputs().size() + " outputs");
+        }
+        int[] s = new int[sizes.length];
+        for (int i = 0; i < s.length; i++) {
+            if (sizes[i] < 1 || sizes[i] > dim) {
+                throw fail(n, "split sizes " + Arrays.toString(sizes) + " must be positive and sum to " + dim);
+            }
+            s[i] = (int) sizes[i];
+        }
+        try {
+            return Slicing.split(x, ax, s);
+        } catch (IllegalArgumentException e) {
+            throw fail(n, e.getMessage());
+        }
     }
 
     static boolean contains(OnnxDefs.Node n, long[] axes, int i, int rank) {

@@ -18,6 +18,7 @@ import org.cnn4j.ops.Losses;
 import org.cnn4j.optim.SGD;
 import org.cnn4j.tensor.MemoryScope;
 import org.cnn4j.tensor.Tensor;
+import org.cnn4j.testing.GradCheck;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,7 +46,8 @@ class OnnxPyTorchImportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mini_resnet", "mini_vgg", "mini_mobile"})
+    @ValueSource(strings = {"mini_resnet", "mini_vgg", "mini_mobile", "mini_shuffle_opset11", "mini_shuffle_opset13",
+        "mini_shuffle_opset17"})
     void pyTorchExportsGivePyTorchsOutputs(String name) throws IOException {
         OnnxFixture f = fixture(name);
         try (Backends.Use use = Backends.use(CPU); OnnxModel model = OnnxModel.load(f.onnx(), CPU)) {
@@ -101,6 +103,21 @@ class OnnxPyTorchImportTest {
                 fresh.eval();
                 assertArrayEquals(tuned, f.run(fresh, CPU));
             }
+        }
+    }
+
+    /** Transpose, Split and Slice carry gradients to the input and to the weights before them (finite differences). */
+    @ParameterizedTest
+    @ValueSource(strings = {"mini_shuffle_opset11", "mini_shuffle_opset17"})
+    void importedShuffleNetGradientsMatchFiniteDifferences(String name) throws IOException {
+        OnnxFixture f = fixture(name);
+        try (Backends.Use use = Backends.use(CPU); OnnxModel model = OnnxModel.load(f.onnx(), CPU);
+             Tensor x = Tensor.of(CPU, f.input(), f.inputShape())) {
+            model.eval();
+            x.requiresGrad(true);
+            Tensor stem = model.namedParameters().get("stem.weight");
+            Tensor branch = model.namedParameters().get("branch.weight");
+            GradCheck.check(name, in -> model.call(in[0]), x, stem, branch);
         }
     }
 }
