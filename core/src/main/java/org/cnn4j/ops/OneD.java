@@ -1,7 +1,5 @@
 package org.cnn4j.ops;
 
-import org.cnn4j.autograd.Autograd;
-import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.ConvSpec;
 import org.cnn4j.backend.PoolSpec;
 import org.cnn4j.tensor.Shape;
@@ -88,25 +86,13 @@ public final class OneD {
         for (int i = 0; i < outputSize; i++) {
             int start = Math.floorDiv(i * length, outputSize);
             int end = -Math.floorDiv(-(i + 1) * length, outputSize);
-            Tensor slice = narrow(x, 2, start, end - start);
+            Tensor slice = Slicing.slice(x, 2, start, end, 1);
             bins[i] = pool1d(slice, PoolSpec.PoolMode.MAX, end - start, end - start, 0, false, true);
             closeUnlessRecorded(bins[i], slice);
         }
         Tensor out = Shapes.concat(2, bins);
         closeUnlessRecorded(out, bins);
         return out;
-    }
-
-    /** The slab {@code [start, start+length)} of {@code x} along {@code axis}, as a new tensor, with autograd. */
-    static Tensor narrow(Tensor x, int axis, int start, int length) {
-        Backend be = x.backend();
-        Tensor out = Tensor.empty(be, x.shape().withDim(axis, length));
-        be.copyAlongAxis(x, start, out, 0, axis, length);
-        return Autograd.record(out, "narrow", new Tensor[] {x}, g -> {
-            Tensor dx = Tensor.empty(be, x.shape());
-            be.copyAlongAxis(g, 0, dx, start, axis, length);
-            return new Tensor[] {dx};
-        });
     }
 
     /** Kernel and stride at least 1, padding between 0 and half the kernel (PyTorch's rule). */
