@@ -2,7 +2,6 @@ package org.cnn4j.ops;
 
 import org.cnn4j.backend.ConvSpec;
 import org.cnn4j.backend.PoolSpec;
-import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
 
 /**
