@@ -407,3 +407,27 @@ extern "C" __global__ void adam_step(float* param, const float* grad, float* m, 
     float denom = sqrtf(vi) / bc2Sqrt + eps;
     param[i] = p - stepSize * (mi / denom);
 }
+
+// ---- row gather / scatter-add (embedding lookup and its gradient) ----
+// Indices are float32 values already checked on the host to be integers in [0, rows).
+extern "C" __global__ void gather_rows(const float* table, const float* idx, float* out, long long n, int width) {
+    long long i = IDX;
+    if (i >= n * width) return;
+    long long row = (long long) idx[i / width];
+    out[i] = table[row * width + i % width];
+}
+
+// One thread per (column, bucket of rows): thread (c, b) adds every source row whose index r has r % buckets == b
+// into table[r, c], in increasing source order. Each table element has one owner, so there are no atomics and
+// the sums are in the CPU backend's order: the same bits on every run and on both backends.
+extern "C" __global__ void scatter_add_rows(const float* idx, const float* src, float* table, long long n, int width,
+                                            int skip, int buckets) {
+    long long t = IDX;
+    if (t >= (long long) width * buckets) return;
+    int c = (int) (t % width), b = (int) (t / width);
+    for (long long i = 0; i < n; i++) {
+        int r = (int) idx[i];
+        if (r == skip || r % buckets != b) continue;
+        table[(long long) r * width + c] += src[i * width + c];
+    }
+}

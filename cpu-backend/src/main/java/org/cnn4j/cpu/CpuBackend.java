@@ -236,4 +236,14 @@ public final class CpuBackend implements Backend {
     public void adamUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, AdamParams p) {
         CpuOptim.adam(data(param), data(grad), data(expAvg), data(expAvgSq), p);
     }
+
+    @Override
+    public void gatherRows(Tensor table, Tensor indices, Tensor out) {
+        CpuGather.gather(data(table), table.dim(1), data(indices), (int) indices.numel(), data(out));
+    }
+
+    @Override
+    public void scatterAddRows(Tensor indices, Tensor src, int skipIndex, Tensor table) {
+        CpuGather.scatterAdd(data(indices), (int) indices.numel(), data(src), table.dim(1), skipIndex, data(table));
+    }
 }

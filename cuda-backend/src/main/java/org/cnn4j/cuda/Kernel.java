@@ -29,7 +29,9 @@ enum Kernel {
     NLL_BWD("nll_bwd", "pfppii"),
     DROPOUT_FWD("dropout_fwd", "pfflppl"),
     SGD_STEP("sgd_step", "pppfffifil"),
-    ADAM_STEP("adam_step", "ppppfffffiffl");
+    ADAM_STEP("adam_step", "ppppfffffiffl"),
+    GATHER_ROWS("gather_rows", "pppli"),
+    SCATTER_ADD_ROWS("scatter_add_rows", "pppliii");
 
     final String entry;
     /** Parameter kinds, one token per parameter. */

@@ -40,7 +40,8 @@ public final class ModelHeads {
 
     private static String mainHeadPrefix(Module model) {
         if (model instanceof ResNet || model instanceof CifarResNet || model instanceof ShuffleNetV2
-                || model instanceof RegNet) {
+                || model instanceof RegNet
+                || model instanceof TextCnn || model instanceof M5) {
             return "fc.";
         }
         if (model instanceof DenseNet) {

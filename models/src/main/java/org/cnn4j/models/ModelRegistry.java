@@ -28,6 +28,9 @@ public final class ModelRegistry {
     private static final int[] INCEPTION = {3, 299, 299};
     private static final int[] CIFAR = {3, 32, 32};
     private static final int[] MNIST = {1, 28, 28};
+    /** Sequences travel as [N, C, 1, L]: 64 token ids, or one second of 8 kHz audio. */
+    private static final int[] TOKENS = {1, 1, 64};
+    private static final int[] WAVEFORM = {1, 1, 8000};
     private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
 
     static {
@@ -122,6 +125,9 @@ public final class ModelRegistry {
                 "CIFAR ResNet-56 (He et al. 2016, option A shortcuts)");
         add("LeNet", "lenet5", LeNet5::lenet5, MNIST, "LeNet-5 layout with ReLU and max pooling");
         add("small CNNs", "fmnist_cnn", FmnistCnn::fmnistCnn, MNIST, "small 2-conv BN CNN, the Fashion-MNIST default");
+        add("1-D CNNs", "textcnn", TextCnn::textCnn, TOKENS, "TextCNN (Kim 2014): embedding, 3/4/5-token"
+                + " convolutions, max over time");
+        add("1-D CNNs", "m5", M5::m5, WAVEFORM, "M5 raw-waveform audio CNN (Dai et al. 2017)");
     }
 
     private ModelRegistry() {

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.ShapeOnlyBackend;
+import org.cnn4j.nn.Conv1d;
 import org.cnn4j.nn.Conv2d;
 import org.cnn4j.nn.Linear;
 import org.cnn4j.nn.Module;
@@ -85,6 +86,9 @@ public record ModelSummary(String model, Shape input, List<Layer> layers, long p
     /** Multiply-accumulates of one call of a conv or linear layer (0 for every other layer). */
     static long macs(Module m, Tensor output) {
         if (m instanceof Conv2d c) {
+            return output.numel() * (c.weight().numel() / c.outChannels());
+        }
+        if (m instanceof Conv1d c) {
             return output.numel() * (c.weight().numel() / c.outChannels());
         }
         if (m instanceof Linear l) {

@@ -26,21 +26,7 @@ final class GoldenWeights {
         float[] v = new float[n];
         double fanScale = shape.rank() >= 2 ? Math.sqrt(weightVariance / (n / shape.dim(0))) : 0;
         for (int i = 0; i < n; i++) {
-            double x;
-            if (key.endsWith("num_batches_tracked")) {
-                x = 0;
-            } else if (key.endsWith("running_var")) {
-                x = 0.75 + 0.25 * s.applyAsDouble(i);
-            } else if (key.endsWith("running_mean")) {
-                x = 0.1 * s.applyAsDouble(i);
-            } else if (shape.rank() >= 2) {
-                x = s.applyAsDouble(i) * fanScale;
-            } else if (key.endsWith("weight")) {
-                x = 1.0 + 0.2 * s.applyAsDouble(i);
-            } else {
-                x = 0.1 * s.applyAsDouble(i);
-            }
-            v[i] = (float) x;
+            v[i] = (float) byKey(key, shape.rank(), s.applyAsDouble(i), fanScale);
         }
         return v;
     }
@@ -52,6 +38,25 @@ final class GoldenWeights {
     /** Uniform u in [-1, 1) has variance 1/3: scaled by sqrt(3 / fan_in), the weights have variance 1 / fan_in. */
     static float[] hashedValue(String key, Shape shape, int k) {
         return values(key, shape, i -> hashUniform(i, k), 3);
+    }
+
+    /**
+     * The value for a tensor named {@code key} from a number {@code s} in [-1, 1]: batch-norm statistics and
+     * parameters near their usual values, conv/linear weights {@code s * weightScale}, biases {@code 0.1 s}.
+     */
+    static double byKey(String key, int rank, double s, double weightScale) {
+        if (key.endsWith("num_batches_tracked")) {
+            return 0;
+        } else if (key.endsWith("running_var")) {
+            return 0.75 + 0.25 * s;
+        } else if (key.endsWith("running_mean")) {
+            return 0.1 * s;
+        } else if (rank >= 2) {
+            return s * weightScale;
+        } else if (key.endsWith("weight")) {
+            return 1.0 + 0.2 * s;
+        }
+        return 0.1 * s;
     }
 
     /** Writes the sine formula into every parameter and buffer of {@code state}. */
