@@ -30,6 +30,21 @@ class CpuArrayPoolTest {
         assertNotSame(b, pool.take(BIG), "an array is handed out once");
     }
 
+    /** The JVM-wide budget (a quarter of the heap for all pools together) counts every pool's arrays. */
+    @Test
+    void poolsOfSeveralBackendsAreCountedTogether() {
+        CpuArrayPool one = new CpuArrayPool(1L << 30), two = new CpuArrayPool(1L << 30);
+        long before = CpuArrayPool.jvmPooledBytes();
+        float[] a = two.take(BIG), b = two.take(BIG);
+        one.give(one.take(BIG));
+        two.give(a);
+        two.give(b);
+        assertEquals(before + 3 * 4L * BIG, CpuArrayPool.jvmPooledBytes());
+        two.clear();
+        assertEquals(before + 4L * BIG, CpuArrayPool.jvmPooledBytes());
+        one.clear();
+    }
+
     @Test
     void onlyExactLargeSizesWithinCapacityArePooled() {
         CpuArrayPool pool = new CpuArrayPool(4L * BIG + 4);

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The depthwise kernel against the plain reference loops: forward and filter gradient add the same products in
  * the same order, so they must be identical bit for bit; the data gradient adds them in another order and is
- * compared with {@link KernelAssert#assertClose}. The cases are large enough for the parallel path (several
- * chunks of planes), so identical results also show that splitting the work does not change them.
+ * compared with {@link KernelAssert#assertClose}; all three give the same bits at any thread count.
  */
 class CpuDepthwiseKernelTest {
     /** Input [n, c, h, w], kernel r x s, and the spec (groups = c). */
@@ -98,6 +97,33 @@ class CpuDepthwiseKernelTest {
             CpuDepthwise.backwardData(dy, cs.y(), w, cs.wd(), again, cs.x(), cs.spec());
             assertArrayEquals(actual, again, "backward data is deterministic " + cs);
         }
+    }
+
+    /** All three passes give the same bits at 1, 2, 3 and 5 threads (each plane or channel is one task). */
+    @Test
+    void sameBitsAtEveryThreadCount() {
+        for (Case cs : new Case[] {CASES[0], CASES[3], CASES[9]}) {
+            float[] x = KernelAssert.uniform(random, prod(cs.x())), w = KernelAssert.uniform(random, prod(cs.wd()));
+            float[] dy = KernelAssert.uniform(random, prod(cs.y()));
+            float[][] single = passes(cs, x, w, dy, 1);
+            for (int threads : new int[] {2, 3, 5}) {
+                float[][] many = passes(cs, x, w, dy, threads);
+                for (int pass = 0; pass < 3; pass++) {
+                    assertArrayEquals(single[pass], many[pass], "pass " + pass + " of " + cs + " at " + threads
+                            + " threads vs 1");
+                }
+            }
+        }
+    }
+
+    private static float[][] passes(Case cs, float[] x, float[] w, float[] dy, int threads) {
+        float[] y = new float[dy.length], dx = new float[x.length], dw = new float[w.length];
+        try (CpuThreads.PoolScope scope = CpuThreads.useThreads(threads)) {
+            CpuDepthwise.forward(x, cs.x(), w, cs.wd(), y, cs.y(), cs.spec());
+            CpuDepthwise.backwardData(dy, cs.y(), w, cs.wd(), dx, cs.x(), cs.spec());
+            CpuDepthwise.backwardFilter(x, cs.x(), dy, cs.y(), dw, cs.wd(), cs.spec());
+        }
+        return new float[][] {y, dx, dw};
     }
 
     private static int prod(int[] d) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -23,7 +22,6 @@ import org.cnn4j.tensor.MemoryScope;
 import org.cnn4j.tensor.NoGrad;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,12 +36,8 @@ class ZooGoldenTest {
     private static final Backend CPU = new CpuBackend();
     private static final int CLASSES = 10;
 
-    /** Built once and shared by the logits and gradient tests. */
-    private static final Map<String, Module> MODELS = new HashMap<>();
-
     private static Module model(String name) {
-        return MODELS.computeIfAbsent(name, n -> uninitialised(() -> ModelRegistry.create(n,
-                ModelOptions.numClasses(CLASSES))));
+        return uninitialised(() -> ModelRegistry.create(name, ModelOptions.numClasses(CLASSES)));
     }
 
     /**
@@ -57,12 +51,6 @@ class ZooGoldenTest {
         }
     }
 
-    @AfterAll
-    static void closeModels() {
-        MODELS.values().forEach(Module::close);
-        MODELS.clear();
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"squeezenet1_0", "densenet121", "shufflenet_v2_x1_0", "regnet_x_400mf", "regnet_y_400mf",
         "googlenet", "inception_v3", "convnext_tiny", "mobilenet_v2", "mobilenet_v3_large", "mnasnet1_0",
@@ -73,11 +61,10 @@ class ZooGoldenTest {
         Shape input = shape(Fixtures.field(fixture, "input"));
         double tolerance = Double.parseDouble(Fixtures.field(fixture, "tolerance"));
         double[] expected = numbers(Fixtures.field(fixture, "logits"));
-        Module model = name.equals("googlenet") ? MODELS.computeIfAbsent("googlenet transform_input",
-                n -> uninitialised(() -> new GoogLeNet(CLASSES, true, true, 0.2f, 0.7f))) // the fixture's flag
-                : model(name);
         long before = CPU.liveBytes();
-        try (Backends.Use use = Backends.use(CPU)) {
+        try (Backends.Use use = Backends.use(CPU); Module model = name.equals("googlenet")
+                ? uninitialised(() -> new GoogLeNet(CLASSES, true, true, 0.2f, 0.7f)) // the fixture's flag
+                : model(name)) {
             GoldenWeights.fillHashed(model.stateDict());
             model.eval();
             float[] logits;
@@ -107,10 +94,8 @@ class ZooGoldenTest {
         double floor = Double.parseDouble(Fixtures.field(fixture, "floor"));
         double rel = Double.parseDouble(Fixtures.field(fixture, "relative_tolerance"));
         List<String> rows = fixture.stream().filter(l -> l.split(" ").length == 3).toList();
-        Module model = model(name);
-        model.zeroGrad();
         long before = CPU.liveBytes();
-        try (Backends.Use use = Backends.use(CPU)) {
+        try (Backends.Use use = Backends.use(CPU); Module model = model(name)) {
             GoldenWeights.fillHashed(model.stateDict());
             model.train();
             for (Module m : model.namedModules().values()) {
@@ -141,7 +126,6 @@ class ZooGoldenTest {
             List<String> failures = compareGradients(model.namedParameters(), rows, floor, rel);
             assertEquals(List.of(), failures, name + ": gradients off by more than " + rel + " x (|g| + " + floor
                     + ")");
-            model.zeroGrad();
         }
         assertEquals(before, CPU.liveBytes(), name + ": every tensor freed");
     }
