@@ -133,33 +133,54 @@ extern "C" __global__ void copy_along_axis(const float* src, float* dst, long lo
     dst[(o * dstAxis + dstStart + a) * inner + in] = src[(o * srcAxis + srcStart + a) * inner + in];
 }
 
-// ---- activations not in cuDNN ----
-extern "C" __global__ void leaky_relu_fwd(const float* x, float* y, float alpha, long long n) {
-    long long i = IDX;
-    if (i < n) { float v = x[i]; y[i] = v > 0.f ? v : v * alpha; }
-}
-
-extern "C" __global__ void leaky_relu_bwd(const float* x, const float* dy, float* dx, float alpha, long long n) {
-    long long i = IDX;
-    if (i < n) dx[i] = x[i] > 0.f ? dy[i] : dy[i] * alpha;
-}
-
+// ---- activations: each org.cnn4j.backend.Activation entry has its code (ACT_<NAME> in ops.h) in both switches ----
 // exact GELU: x * Phi(x), Phi(x) = 0.5 * erfc(-x / sqrt(2)) (as the CPU backend): 0.5 * (1 + erf(x / sqrt(2)))
 // cancels for x < -3 and is 0 below about -5.5, where erfc keeps full relative accuracy.
 __device__ __forceinline__ float normal_cdf(float v) { return 0.5f * erfcf(v * -0.70710678118654752f); }
+__device__ __forceinline__ float sigmoidf(float v) { return 1.f / (1.f + expf(-v)); }
+// min(max(v, 0), 6) as std::min/std::max in PyTorch's kernels: NaN passes through, -0 stays -0 (fmaxf would not)
+__device__ __forceinline__ float clamp6(float v) { float low = v < 0.f ? 0.f : v; return 6.f < low ? 6.f : low; }
 
-extern "C" __global__ void gelu_fwd(const float* x, float* y, long long n) {
-    long long i = IDX;
-    if (i < n) { float v = x[i]; y[i] = v * normal_cdf(v); }
-}
-
-extern "C" __global__ void gelu_bwd(const float* x, const float* dy, float* dx, long long n) {
+extern "C" __global__ void activation_fwd(int op, const float* x, float* y, float alpha, long long n) {
     long long i = IDX;
     if (i >= n) return;
     float v = x[i];
-    float cdf = normal_cdf(v);
-    float pdf = 0.39894228040143268f * expf(-0.5f * v * v);
-    dx[i] = dy[i] * (cdf + v * pdf);
+    float r;
+    switch (op) {
+        case ACT_RELU: r = v > 0.f ? v : (v != v ? v : 0.f); break;  // as the CPU's Math.max(x, 0f)
+        case ACT_LEAKY_RELU: r = v > 0.f ? v : v * alpha; break;
+        case ACT_SIGMOID: r = sigmoidf(v); break;
+        case ACT_TANH: r = tanhf(v); break;
+        case ACT_GELU: r = v * normal_cdf(v); break;
+        case ACT_SILU: r = v * sigmoidf(v); break;
+        case ACT_HARDSWISH: r = v * clamp6(v + 3.f) / 6.f; break;
+        case ACT_HARDSIGMOID: r = clamp6(v + 3.f) / 6.f; break;
+        case ACT_RELU6: r = clamp6(v); break;
+        default: r = QUIET_NAN; break;
+    }
+    y[i] = r;
+}
+
+// dx = dy * f'(x), from x alone (sigmoid and tanh recompute their output), at kinks and NaN as PyTorch
+extern "C" __global__ void activation_bwd(int op, const float* x, const float* dy, float* dx, float alpha,
+                                         long long n) {
+    long long i = IDX;
+    if (i >= n) return;
+    float v = x[i], g = dy[i];
+    float r;
+    switch (op) {
+        case ACT_RELU: r = v > 0.f ? g : 0.f; break;
+        case ACT_LEAKY_RELU: r = v > 0.f ? g : g * alpha; break;
+        case ACT_SIGMOID: { float s = sigmoidf(v); r = g * s * (1.f - s); break; }
+        case ACT_TANH: { float t = tanhf(v); r = g * (1.f - t * t); break; }
+        case ACT_GELU: r = g * (normal_cdf(v) + v * 0.39894228040143268f * expf(-0.5f * v * v)); break;
+        case ACT_SILU: { float s = sigmoidf(v); r = g * s * (1.f + v * (1.f - s)); break; }
+        case ACT_HARDSWISH: r = v < -3.f ? 0.f : (v <= 3.f ? g * (v / 3.f + 0.5f) : g); break;
+        case ACT_HARDSIGMOID: r = v > -3.f && v < 3.f ? g / 6.f : 0.f; break;
+        case ACT_RELU6: r = v <= 0.f || v >= 6.f ? 0.f : g; break;
+        default: r = QUIET_NAN; break;
+    }
+    dx[i] = r;
 }
 
 // ---- pooling with PyTorch's exact window rules (ceil mode, padding, include/exclude pad) ----
@@ -385,4 +406,28 @@ extern "C" __global__ void adam_step(float* param, const float* grad, float* m, 
     v[i] = vi;
     float denom = sqrtf(vi) / bc2Sqrt + eps;
     param[i] = p - stepSize * (mi / denom);
+}
+
+// ---- row gather / scatter-add (embedding lookup and its gradient) ----
+// Indices are float32 values already checked on the host to be integers in [0, rows).
+extern "C" __global__ void gather_rows(const float* table, const float* idx, float* out, long long n, int width) {
+    long long i = IDX;
+    if (i >= n * width) return;
+    long long row = (long long) idx[i / width];
+    out[i] = table[row * width + i % width];
+}
+
+// One thread per (column, bucket of rows): thread (c, b) adds every source row whose index r has r % buckets == b
+// into table[r, c], in increasing source order. Each table element has one owner, so there are no atomics and
+// the sums are in the CPU backend's order: the same bits on every run and on both backends.
+extern "C" __global__ void scatter_add_rows(const float* idx, const float* src, float* table, long long n, int width,
+                                            int skip, int buckets) {
+    long long t = IDX;
+    if (t >= (long long) width * buckets) return;
+    int c = (int) (t % width), b = (int) (t / width);
+    for (long long i = 0; i < n; i++) {
+        int r = (int) idx[i];
+        if (r == skip || r % buckets != b) continue;
+        table[(long long) r * width + c] += src[i * width + c];
+    }
 }

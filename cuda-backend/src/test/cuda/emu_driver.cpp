@@ -212,9 +212,10 @@ Binder bind(void (*kernel)(P...)) {
 #define KERNEL(name) {#name, bind(name)}
 const std::map<std::string, Binder> kernels = {
     KERNEL(binary_same), KERNEL(binary_bcast), KERNEL(unary_op), KERNEL(scalar_op), KERNEL(reduce_sum_to),
-    KERNEL(copy_along_axis), KERNEL(leaky_relu_fwd), KERNEL(leaky_relu_bwd), KERNEL(gelu_fwd), KERNEL(gelu_bwd),
+    KERNEL(copy_along_axis), KERNEL(activation_fwd), KERNEL(activation_bwd),
     KERNEL(max_pool_fwd), KERNEL(avg_pool_fwd), KERNEL(max_pool_bwd), KERNEL(avg_pool_bwd), KERNEL(adaptive_avg_fwd),
     KERNEL(adaptive_avg_bwd), KERNEL(nll_fwd), KERNEL(nll_bwd), KERNEL(dropout_fwd), KERNEL(sgd_step), KERNEL(adam_step),
+    KERNEL(gather_rows), KERNEL(scatter_add_rows),
 };
 
 void launch(std::istringstream& line) {

@@ -10,6 +10,6 @@ final class Subcommands {
     static List<Object> all() {
         return List.of(new TrainCommand(), new EvalCommand(), new ModelsCommand(), new SummaryCommand(),
                 new InferCommand(), new PredictCommand(), new ConvertCommand(), new ExportCommand(), new BenchCommand(),
-                new DoctorCommand());
+                new DoctorCommand(), new ExplainCommand());
     }
 }

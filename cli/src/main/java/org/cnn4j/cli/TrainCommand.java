@@ -53,10 +53,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "fmnist_cnn", description = "model name, see 'cnn models' (default: ${DEFAULT-VALUE})")
     String model;
 
-    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist, cifar10 or folder (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist, cifar10, folder or sequence (default: ${DEFAULT-VALUE})")
     String dataset;
 
-    @Option(names = "--data", description = "dataset folder (fashion-mnist: the four IDX files; cifar10: the .bin batches; folder: train/ and test/)")
+    @Option(names = "--data", description = "dataset folder (fashion-mnist: the four IDX files; cifar10: the .bin batches; folder: train/ and test/; sequence: train.csv and test.csv)")
     Path data;
 
     @Option(names = "--download", description = "fetch Fashion-MNIST from its official location if no local copy is found (verified by SHA-256)")

@@ -17,6 +17,7 @@ import org.cnn4j.data.ImageFolderDataset;
 import org.cnn4j.data.ImageShape;
 import org.cnn4j.data.Normalize;
 import org.cnn4j.data.Resize;
+import org.cnn4j.data.SequenceDataset;
 import org.cnn4j.data.CenterCrop;
 import org.cnn4j.data.Subset;
 import org.cnn4j.data.ToUnit;
@@ -33,7 +34,7 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
                     Transform testTransform, ImageShape inputShape) {
     /** The accepted --dataset names (case-insensitive), aliases included. */
     static final String[] NAMES = {"fashion-mnist", "fashion_mnist", "fmnist", "cifar10", "cifar-10", "folder",
-        "imagefolder"};
+        "imagefolder", "sequence"};
     /** ImageNet's channel statistics, which ImageNet-pretrained models expect their inputs normalised with. */
     static final Normalize IMAGENET = new Normalize(new float[] {0.485f, 0.456f, 0.406f},
             new float[] {0.229f, 0.224f, 0.225f});
@@ -69,6 +70,7 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
         TrainingData full = switch (name) {
             case "fashion-mnist" -> fashion(dataDir, download, input.augmentations(), imagenetStats);
             case "cifar10" -> cifar(dataDir, input.augmentations(), imagenetStats);
+            case "sequence" -> sequence(dataDir);
             default -> folder(dataDir, input, imageSize);
         };
         Dataset train = Subset.first(full.train, limitTrain);
@@ -77,14 +79,15 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
                 full.testTransform, full.inputShape);
     }
 
-    /** The dataset's own name for any accepted spelling: fashion-mnist, cifar10 or folder. */
+    /** The dataset's own name for any accepted spelling: fashion-mnist, cifar10, folder or sequence. */
     static String canonicalName(String dataset) {
         return switch (dataset.toLowerCase(Locale.ROOT)) {
             case "fashion-mnist", "fashion_mnist", "fmnist" -> "fashion-mnist";
             case "cifar10", "cifar-10" -> "cifar10";
             case "folder", "imagefolder" -> "folder";
+            case "sequence" -> "sequence";
             default -> throw new IllegalArgumentException("unknown --dataset '" + dataset
-                    + "'; expected fashion-mnist, cifar10 or folder");
+                    + "'; expected fashion-mnist, cifar10, folder or sequence");
         };
     }
 
@@ -105,8 +108,25 @@ record TrainingData(String name, Dataset train, Dataset test, String sourceDescr
 
     /** The model head, input channels and input size that fit this data. */
     ModelOptions modelOptions() {
-        return ModelOptions.numClasses(numClasses()).withInChannels(inputShape.channels())
+        ModelOptions options = ModelOptions.numClasses(numClasses()).withInChannels(inputShape.channels())
                 .withInputSize(inputShape.height());
+        return train instanceof SequenceDataset s && s.vocabSize() > 0 ? options.withVocabSize(s.vocabSize())
+                : options;
+    }
+
+    /** {@code DIR/train.csv} and {@code DIR/test.csv} of token ids or samples (format: {@link SequenceDataset}). */
+    private static TrainingData sequence(Path dataDir) throws IOException {
+        if (dataDir == null) {
+            throw new IllegalArgumentException("--dataset sequence needs --data DIR with train.csv and test.csv"
+                    + " (header 'label,tokens' or 'label,samples', then lines 'label,v1 v2 ...')");
+        }
+        SequenceDataset.Split split = SequenceDataset.read(dataDir);
+        String what = split.kind() == SequenceDataset.Kind.TOKENS
+                ? String.format(Locale.ROOT, "token ids below %d", split.vocabSize()) : "float samples";
+        return new TrainingData("sequence", split.train(), split.test(), String.format(Locale.ROOT,
+                "sequences of %s under %s (%d train, %d test, %d classes, padded to %d)", what, dataDir,
+                split.train().size(), split.test().size(), split.train().classNames().size(), split.length()),
+                null, null, split.train().shape());
     }
 
     private static TrainingData fashion(Path dataDir, boolean download, Augmentations aug, boolean imagenetStats)

@@ -76,11 +76,16 @@ public final class Autograd {
             }
             List<Node> order = topologicalOrder(root.gradFn());
             Map<Node, Tensor> grads = new IdentityHashMap<>();
+            Map<Node, List<Tensor>> retained = new IdentityHashMap<>();
             grads.put(root.gradFn(), gradRoot);
+            noteRetained(retained, root);
             for (Node node : order) {
                 Tensor gOut = grads.remove(node);
                 if (gOut == null) {
                     continue;
+                }
+                for (Tensor t : retained.getOrDefault(node, List.of())) {
+                    accumulateLeaf(t, gOut.copy());
                 }
                 Tensor[] gIn = node.apply(gOut);
                 boolean passedOn = false;
@@ -105,6 +110,7 @@ public final class Autograd {
                     if (in.gradFn() == null) {
                         accumulateLeaf(in, g);
                     } else {
+                        noteRetained(retained, in);
                         Tensor prev = grads.get(in.gradFn());
                         if (prev == null) {
                             grads.put(in.gradFn(), g);
@@ -130,6 +136,16 @@ public final class Autograd {
         }
     }
 
+    /** Remembers a non-leaf that asked to keep its gradient, under the node that produced it. */
+    private static void noteRetained(Map<Node, List<Tensor>> retained, Tensor t) {
+        if (t.retainsGrad()) {
+            List<Tensor> list = retained.computeIfAbsent(t.gradFn(), n -> new ArrayList<>());
+            if (!list.contains(t)) {
+                list.add(t);
+            }
+        }
+    }
+
     private static boolean appearsBefore(Tensor[] grads, int i) {
         for (int j = 0; j < i; j++) {
             if (grads[j] == grads[i]) {
@@ -146,6 +162,7 @@ public final class Autograd {
         }
     }
 
+    /** Adds {@code g} into {@code leaf.grad()} (a leaf, or a non-leaf that retains its gradient); consumes g. */
     private static void accumulateLeaf(Tensor leaf, Tensor g) {
         Tensor existing = leaf.grad();
         if (existing == null) {

@@ -140,6 +140,20 @@ public interface Backend extends AutoCloseable {
     /** PyTorch Adam / AdamW with bias correction. */
     void adamUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, AdamParams p);
 
+    // ---- row gather / scatter (embedding lookup and its gradient) ----
+
+    /**
+     * {@code out[i, :] = table[index[i], :]} for a table [rows, width], indices [n] (integer values stored as
+     * floats, already checked to lie in [0, rows)) and out [n, width].
+     */
+    void gatherRows(Tensor table, Tensor indices, Tensor out);
+
+    /**
+     * {@code table[index[i], :] += src[i, :]} for every i whose index is not {@code skipIndex} (-1 skips none),
+     * added in increasing i so that the result does not depend on threads or scheduling.
+     */
+    void scatterAddRows(Tensor indices, Tensor src, int skipIndex, Tensor table);
+
     /** Releases device resources; tensors of this backend must not be used afterwards. */
     @Override
     default void close() {

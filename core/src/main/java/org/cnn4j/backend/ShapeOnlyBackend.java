@@ -159,4 +159,12 @@ public final class ShapeOnlyBackend implements Backend {
     @Override
     public void adamUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, AdamParams p) {
     }
+
+    @Override
+    public void gatherRows(Tensor table, Tensor indices, Tensor out) {
+    }
+
+    @Override
+    public void scatterAddRows(Tensor indices, Tensor src, int skipIndex, Tensor table) {
+    }
 }

@@ -100,6 +100,31 @@ public final class Init {
         return t;
     }
 
+    /**
+     * {@code torch.nn.init.trunc_normal_}: N(mean, std^2) restricted to [a, b] (absolute bounds, as PyTorch's, not
+     * multiples of std), drawn by rejection; returns t.
+     */
+    public static Tensor truncNormal(Tensor t, double mean, double std, double a, double b) {
+        if (!(a < b) || !(std > 0) || mean < a - 2 * std || mean > b + 2 * std) {
+            throw new IllegalArgumentException("init.trunc_normal: expected a < b, std > 0 and the mean within 2 std"
+                    + " of [a, b], got mean " + mean + " std " + std + " [" + a + ", " + b + "]");
+        }
+        if (holdsNoData(t)) {
+            return t;
+        }
+        Random r = generator();
+        float[] v = new float[Math.toIntExact(t.numel())];
+        for (int i = 0; i < v.length; i++) {
+            double x;
+            do {
+                x = mean + std * r.nextGaussian();
+            } while (x < a || x > b);
+            v[i] = (float) x;
+        }
+        t.backend().write(t, v, 0);
+        return t;
+    }
+
     /** Fills {@code t} with U(low, high) values; returns t. */
     public static Tensor uniform(Tensor t, double low, double high) {
         if (!(low <= high)) {

@@ -33,18 +33,25 @@ public abstract class Module implements AutoCloseable {
         void after(Module module, Tensor input, Tensor output);
     }
 
+    /** Removes a registered hook when closed (closing twice is harmless). */
+    public interface HookHandle extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     private static final ThreadLocal<List<ForwardHook>> GLOBAL_HOOKS = ThreadLocal.withInitial(ArrayList::new);
 
     private final LinkedHashMap<String, Module> children = new LinkedHashMap<>();
     private final LinkedHashMap<String, Tensor> parameters = new LinkedHashMap<>();
     private final LinkedHashMap<String, Tensor> buffers = new LinkedHashMap<>();
     private final Set<String> integerBuffers = new HashSet<>();
+    private final List<ForwardHook> forwardHooks = new ArrayList<>();
     private boolean training = true;
 
     /** The layer's computation; call it through {@link #call(Tensor)} so hooks run. */
     public abstract Tensor forward(Tensor x);
 
-    /** Runs {@link #forward} and then every global forward hook registered on this thread. */
+    /** Runs {@link #forward}, then every global forward hook registered on this thread, then this module's. */
     public final Tensor call(Tensor x) {
         Tensor y = forward(x);
         List<ForwardHook> hooks = GLOBAL_HOOKS.get();
@@ -53,7 +60,21 @@ public abstract class Module implements AutoCloseable {
                 h.after(this, x, y);
             }
         }
+        if (!forwardHooks.isEmpty()) {
+            for (ForwardHook h : List.copyOf(forwardHooks)) {
+                h.after(this, x, y);
+            }
+        }
         return y;
+    }
+
+    /**
+     * Calls {@code hook} after each forward of this module (PyTorch's {@code register_forward_hook}), e.g. to keep
+     * a layer's output and {@linkplain Tensor#retainGrad() its gradient}, until the handle is closed.
+     */
+    public HookHandle registerForwardHook(ForwardHook hook) {
+        forwardHooks.add(hook);
+        return () -> forwardHooks.remove(hook);
     }
 
     /** Registers a hook called after every module's forward on this thread, until the handle is closed. */

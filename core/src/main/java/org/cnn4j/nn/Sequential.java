@@ -6,8 +6,8 @@ import java.util.List;
 import org.cnn4j.tensor.Tensor;
 
 /**
- * {@code torch.nn.Sequential}: applies its children in order; they are named "0", "1", ... so state-dict keys
- * read {@code features.0.weight} as in torchvision. When no graph is recorded (inference, or all layers frozen)
+ * {@code torch.nn.Sequential}: applies its children in order; they are named "0", "1", ... (or given names) so
+ * state-dict keys read {@code features.0.weight} as in torchvision. When no graph is recorded (inference, or all layers frozen)
  * each intermediate output is freed as soon as the next layer has consumed it.
  */
 public class Sequential extends Module {
@@ -21,7 +21,15 @@ public class Sequential extends Module {
 
     /** Appends a layer under the next index; returns this. */
     public Sequential add(Module m) {
-        registerModule(Integer.toString(layers.size()), m);
+        return add(Integer.toString(layers.size()), m);
+    }
+
+    /**
+     * Appends a layer under {@code name}, as {@code nn.Sequential(OrderedDict(...))} or {@code add_module} do
+     * (torchvision's DenseNet {@code features.denseblock1}, RegNet {@code trunk_output.block1}); returns this.
+     */
+    public Sequential add(String name, Module m) {
+        registerModule(name, m);
         layers.add(m);
         return this;
     }

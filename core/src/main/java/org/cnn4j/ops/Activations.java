@@ -31,6 +31,22 @@ public final class Activations {
         return activation(Activation.GELU, 0f, x);
     }
 
+    public static Tensor silu(Tensor x) {
+        return activation(Activation.SILU, 0f, x);
+    }
+
+    public static Tensor hardswish(Tensor x) {
+        return activation(Activation.HARDSWISH, 0f, x);
+    }
+
+    public static Tensor hardsigmoid(Tensor x) {
+        return activation(Activation.HARDSIGMOID, 0f, x);
+    }
+
+    public static Tensor relu6(Tensor x) {
+        return activation(Activation.RELU6, 0f, x);
+    }
+
     public static Tensor activation(Activation act, float alpha, Tensor x) {
         String op = act.name().toLowerCase();
         Checks.sameBackend(op, x);

@@ -31,6 +31,7 @@ public final class Tensor implements AutoCloseable {
     private boolean requiresGrad;
     private Tensor grad;
     private Node gradFn;
+    private boolean retainsGrad;
 
     /** Reports (never silently) a tensor that became unreachable without being closed, then frees it. */
     private static final class LeakGuard implements Runnable {
@@ -249,6 +250,26 @@ public final class Tensor implements AutoCloseable {
 
     public Tensor grad() {
         return grad;
+    }
+
+    /**
+     * Keeps this intermediate tensor's gradient in {@link #grad()} after {@code backward()}, as PyTorch's
+     * {@code retain_grad()} (a leaf keeps its gradient anyway); returns this.
+     */
+    public Tensor retainGrad() {
+        if (!requiresGrad) {
+            throw new IllegalStateException("retainGrad: tensor " + shape + " does not require grad, so no gradient"
+                    + " will reach it (was it computed under NoGrad or from constants?)");
+        }
+        if (gradFn != null) {
+            retainsGrad = true;
+        }
+        return this;
+    }
+
+    /** Whether {@link #retainGrad()} was called on this non-leaf tensor. */
+    public boolean retainsGrad() {
+        return retainsGrad;
     }
 
     public void setGrad(Tensor g) {

@@ -25,25 +25,6 @@ public abstract class PoolContract extends BackendTestBase {
         return tensor(v, dims);
     }
 
-    /**
-     * Distinct values 0.05 apart in shuffled order: a finite-difference step of 0.01 cannot change which
-     * element is a window's maximum, so max pooling is differentiable at these points.
-     */
-    private Tensor separated(int... dims) {
-        int n = Math.toIntExact(Shape.of(dims).numel());
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (i - n / 2) * 0.05f;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            float t = v[i];
-            v[i] = v[j];
-            v[j] = t;
-        }
-        return tensor(v, dims).requiresGrad(true);
-    }
-
     private Tensor pool(Tensor x, PoolSpec spec) {
         return Pooling.pool2d(x, spec);
     }

@@ -55,4 +55,23 @@ public abstract class BackendTestBase {
     protected Tensor tensor(float[] values, int... dims) {
         return Tensor.of(backend, values, Shape.of(dims));
     }
+
+    /**
+     * Distinct values 0.05 apart in shuffled order: a finite-difference step of 0.01 cannot change which
+     * element is a window's maximum, so max pooling is differentiable at these points.
+     */
+    protected Tensor separated(int... dims) {
+        int n = Math.toIntExact(Shape.of(dims).numel());
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (i - n / 2) * 0.05f;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            float t = v[i];
+            v[i] = v[j];
+            v[j] = t;
+        }
+        return tensor(v, dims).requiresGrad(true);
+    }
 }

@@ -99,17 +99,29 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void conv2dForward(Tensor x, Tensor w, Tensor y, ConvSpec spec) {
-        CpuConv.forward(data(x), dims(x), data(w), dims(w), data(y), dims(y), spec);
+        if (CpuDepthwise.applies(dims(x), dims(w), spec)) {
+            CpuDepthwise.forward(data(x), dims(x), data(w), dims(w), data(y), dims(y), spec);
+        } else {
+            CpuConv.forward(data(x), dims(x), data(w), dims(w), data(y), dims(y), spec);
+        }
     }
 
     @Override
     public void conv2dBackwardData(Tensor dy, Tensor w, Tensor dx, ConvSpec spec) {
-        CpuConv.backwardData(data(dy), dims(dy), data(w), dims(w), data(dx), dims(dx), spec);
+        if (CpuDepthwise.applies(dims(dx), dims(w), spec)) {
+            CpuDepthwise.backwardData(data(dy), dims(dy), data(w), dims(w), data(dx), dims(dx), spec);
+        } else {
+            CpuConv.backwardData(data(dy), dims(dy), data(w), dims(w), data(dx), dims(dx), spec);
+        }
     }
 
     @Override
     public void conv2dBackwardFilter(Tensor x, Tensor dy, Tensor dw, ConvSpec spec) {
-        CpuConv.backwardFilter(data(x), dims(x), data(dy), dims(dy), data(dw), dims(dw), spec);
+        if (CpuDepthwise.applies(dims(x), dims(dw), spec)) {
+            CpuDepthwise.backwardFilter(data(x), dims(x), data(dy), dims(dy), data(dw), dims(dw), spec);
+        } else {
+            CpuConv.backwardFilter(data(x), dims(x), data(dy), dims(dy), data(dw), dims(dw), spec);
+        }
     }
 
     @Override
@@ -223,5 +235,15 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamUpdate(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, AdamParams p) {
         CpuOptim.adam(data(param), data(grad), data(expAvg), data(expAvgSq), p);
+    }
+
+    @Override
+    public void gatherRows(Tensor table, Tensor indices, Tensor out) {
+        CpuGather.gather(data(table), table.dim(1), data(indices), (int) indices.numel(), data(out));
+    }
+
+    @Override
+    public void scatterAddRows(Tensor indices, Tensor src, int skipIndex, Tensor table) {
+        CpuGather.scatterAdd(data(indices), (int) indices.numel(), data(src), table.dim(1), skipIndex, data(table));
     }
 }

@@ -483,4 +483,25 @@ public final class CudaBackend implements Backend {
         return "CudaBackend[" + ctx.deviceName + ", live " + liveBytes() + " B, cached " + cachedBytes() + " B]"
                 + (closed ? " (closed)" : "");
     }
+
+    // ---- row gather / scatter-add ----
+
+    /** Buckets of table rows in scatterAddRows: {@code width * 64} threads, each owning its table elements. */
+    static final int SCATTER_BUCKETS = 64;
+
+    @Override
+    public void gatherRows(Tensor table, Tensor indices, Tensor out) {
+        ctx.bind();
+        long n = indices.numel();
+        int width = table.dim(1);
+        kernels.launch(Kernel.GATHER_ROWS, n * width, ptr(table), ptr(indices), ptr(out), n, width);
+    }
+
+    @Override
+    public void scatterAddRows(Tensor indices, Tensor src, int skipIndex, Tensor table) {
+        ctx.bind();
+        int width = table.dim(1);
+        kernels.launch(Kernel.SCATTER_ADD_ROWS, (long) width * SCATTER_BUCKETS, ptr(indices), ptr(src), ptr(table),
+                indices.numel(), width, skipIndex, SCATTER_BUCKETS);
+    }
 }

@@ -19,8 +19,9 @@ import org.cnn4j.backend.Activation;
 import org.cnn4j.tensor.Tensor;
 
 /**
- * Activations and softmax: cuDNN for ReLU, sigmoid, tanh and (log-)softmax; custom kernels for leaky ReLU
- * and exact GELU, which cuDNN's legacy activation API does not offer.
+ * Activations and softmax: cuDNN for ReLU, sigmoid, tanh and (log-)softmax; every other {@link Activation} entry
+ * (leaky ReLU, exact GELU, SiLU, Hardswish, Hardsigmoid, ReLU6, which cuDNN's legacy activation API does not
+ * offer) through kernels.cu's {@code activation_fwd} / {@code activation_bwd}, switched on the entry's op code.
  */
 final class CudnnActivation implements AutoCloseable {
     private final CudaContext ctx;
@@ -57,30 +58,26 @@ final class CudnnActivation implements AutoCloseable {
 
     void forward(Activation act, float alpha, Tensor x, CUdeviceptr xp, CUdeviceptr yp) {
         long n = x.numel();
-        switch (act) {
-            case LEAKY_RELU -> kernels.launch(Kernel.LEAKY_RELU_FWD, n, xp, yp, alpha, n);
-            case GELU -> kernels.launch(Kernel.GELU_FWD, n, xp, yp, n);
-            default -> {
-                cudnnTensorDescriptor d = tensors.flat(x);
-                checkCudnn(JCudnn.cudnnActivationForward(ctx.cudnn, descriptor(act), ONE, d, xp, ZERO, d, yp),
-                        "cudnnActivationForward(" + act + ")");
-            }
+        if (!usesCudnn(act)) {
+            kernels.launch(Kernel.ACTIVATION_FWD, n, OpCodes.of(act), xp, yp, alpha, n);
+            return;
         }
+        cudnnTensorDescriptor d = tensors.flat(x);
+        checkCudnn(JCudnn.cudnnActivationForward(ctx.cudnn, descriptor(act), ONE, d, xp, ZERO, d, yp),
+                "cudnnActivationForward(" + act + ")");
     }
 
     /** {@code yp} must hold the forward output for the cuDNN activations. */
     void backward(Activation act, float alpha, Tensor x, CUdeviceptr xp, CUdeviceptr yp, CUdeviceptr dyp,
                   CUdeviceptr dxp) {
         long n = x.numel();
-        switch (act) {
-            case LEAKY_RELU -> kernels.launch(Kernel.LEAKY_RELU_BWD, n, xp, dyp, dxp, alpha, n);
-            case GELU -> kernels.launch(Kernel.GELU_BWD, n, xp, dyp, dxp, n);
-            default -> {
-                cudnnTensorDescriptor d = tensors.flat(x);
-                checkCudnn(JCudnn.cudnnActivationBackward(ctx.cudnn, descriptor(act), ONE, d, yp, d, dyp, d, xp, ZERO,
-                        d, dxp), "cudnnActivationBackward(" + act + ")");
-            }
+        if (!usesCudnn(act)) {
+            kernels.launch(Kernel.ACTIVATION_BWD, n, OpCodes.of(act), xp, dyp, dxp, alpha, n);
+            return;
         }
+        cudnnTensorDescriptor d = tensors.flat(x);
+        checkCudnn(JCudnn.cudnnActivationBackward(ctx.cudnn, descriptor(act), ONE, d, yp, d, dyp, d, xp, ZERO, d,
+                dxp), "cudnnActivationBackward(" + act + ")");
     }
 
     /** Softmax or log-softmax over the last axis of [rows, cols] (cuDNN instance mode over C of [rows,cols,1,1]). */

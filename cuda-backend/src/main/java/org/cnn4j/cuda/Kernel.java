@@ -17,10 +17,8 @@ enum Kernel {
     SCALAR_OP("scalar_op", "ipfpl"),
     REDUCE_SUM_TO("reduce_sum_to", "ppiii s100"),
     COPY_ALONG_AXIS("copy_along_axis", "ppliiiiil"),
-    LEAKY_RELU_FWD("leaky_relu_fwd", "ppfl"),
-    LEAKY_RELU_BWD("leaky_relu_bwd", "pppfl"),
-    GELU_FWD("gelu_fwd", "ppl"),
-    GELU_BWD("gelu_bwd", "pppl"),
+    ACTIVATION_FWD("activation_fwd", "ippfl"),
+    ACTIVATION_BWD("activation_bwd", "ipppfl"),
     MAX_POOL_FWD("max_pool_fwd", "pp s52"),
     AVG_POOL_FWD("avg_pool_fwd", "pp s52"),
     MAX_POOL_BWD("max_pool_bwd", "ppp s52"),
@@ -31,7 +29,9 @@ enum Kernel {
     NLL_BWD("nll_bwd", "pfppii"),
     DROPOUT_FWD("dropout_fwd", "pfflppl"),
     SGD_STEP("sgd_step", "pppfffifil"),
-    ADAM_STEP("adam_step", "ppppfffffiffl");
+    ADAM_STEP("adam_step", "ppppfffffiffl"),
+    GATHER_ROWS("gather_rows", "pppli"),
+    SCATTER_ADD_ROWS("scatter_add_rows", "pppliii");
 
     final String entry;
     /** Parameter kinds, one token per parameter. */

@@ -2,6 +2,7 @@ package org.cnn4j.cuda;
 
 import java.util.function.ToIntFunction;
 
+import org.cnn4j.backend.Activation;
 import org.cnn4j.backend.BinaryOp;
 import org.cnn4j.backend.ScalarOp;
 import org.cnn4j.backend.UnaryOp;
@@ -47,6 +48,11 @@ final class OpCodes {
         };
     }
 
+    /** An activation's code is part of its table entry ({@link Activation#code()}), written there, not an ordinal. */
+    static int of(Activation act) {
+        return act.code();
+    }
+
     /** The text of ops.h: a C enum per op family ({@code BINARY_ADD = 0, ...}) and the launch block size. */
     static String header() {
         return "// cnn4j op codes: generated from org.cnn4j.cuda.OpCodes (OpCodesTest), do not edit.\n"
@@ -57,6 +63,7 @@ final class OpCodes {
                 + family("BinaryOpCode", "BINARY_", BinaryOp.values(), OpCodes::of)
                 + family("UnaryOpCode", "UNARY_", UnaryOp.values(), OpCodes::of)
                 + family("ScalarOpCode", "SCALAR_", ScalarOp.values(), OpCodes::of)
+                + family("ActivationCode", "ACT_", Activation.values(), OpCodes::of)
                 + "\n#endif\n";
     }
 

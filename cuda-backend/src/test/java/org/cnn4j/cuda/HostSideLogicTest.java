@@ -123,11 +123,12 @@ class HostSideLogicTest {
     @Test
     void kernelArgumentsAreCheckedAgainstTheSignature() {
         CUdeviceptr p = new CUdeviceptr();
-        CudaKernels.pack(Kernel.GELU_FWD, p, p, 10L);
+        CudaKernels.pack(Kernel.ACTIVATION_FWD, 4, p, p, 0f, 10L);
         IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class,
-                () -> CudaKernels.pack(Kernel.GELU_FWD, p, p, 10));
-        assertTrue(wrongType.getMessage().contains("gelu_fwd: argument 2 must be Long"), wrongType.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> CudaKernels.pack(Kernel.GELU_FWD, p, p));
+                () -> CudaKernels.pack(Kernel.ACTIVATION_FWD, 4, p, p, 0f, 10));
+        assertTrue(wrongType.getMessage().contains("activation_fwd: argument 4 must be Long"),
+                wrongType.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CudaKernels.pack(Kernel.ACTIVATION_FWD, 4, p, p, 0f));
         assertThrows(IllegalArgumentException.class,
                 () -> CudaKernels.pack(Kernel.MAX_POOL_FWD, p, p, new int[12]));
     }

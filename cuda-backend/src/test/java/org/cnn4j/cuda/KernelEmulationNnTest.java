@@ -51,8 +51,9 @@ class KernelEmulationNnTest {
                 c.activationForward(Activation.LEAKY_RELU, 0.1f, t[0], t[1]);
                 c.activationBackward(Activation.LEAKY_RELU, 0.1f, t[0], t[1], t[2], t[3]);
             }, (j, b) -> {
-                j.launch(Kernel.LEAKY_RELU_FWD, len, b[0], b[1], 0.1f, len);
-                j.launch(Kernel.LEAKY_RELU_BWD, len, b[0], b[2], b[3], 0.1f, len);
+                j.launch(Kernel.ACTIVATION_FWD, len, OpCodes.of(Activation.LEAKY_RELU), b[0], b[1], 0.1f, len);
+                j.launch(Kernel.ACTIVATION_BWD, len, OpCodes.of(Activation.LEAKY_RELU), b[0], b[2], b[3], 0.1f,
+                        len);
             }, EXACT);
         }
     }
@@ -73,8 +74,8 @@ class KernelEmulationNnTest {
             c.activationForward(Activation.GELU, 0f, t[0], t[1]);
             c.activationBackward(Activation.GELU, 0f, t[0], t[1], t[2], t[3]);
         }, (j, b) -> {
-            j.launch(Kernel.GELU_FWD, n, b[0], b[1], (long) n);
-            j.launch(Kernel.GELU_BWD, n, b[0], b[2], b[3], (long) n);
+            j.launch(Kernel.ACTIVATION_FWD, n, OpCodes.of(Activation.GELU), b[0], b[1], 0f, (long) n);
+            j.launch(Kernel.ACTIVATION_BWD, n, OpCodes.of(Activation.GELU), b[0], b[2], b[3], 0f, (long) n);
         }, (t, i, cpu) -> {
             double v = x[i];
             double units = v * v + 8;
@@ -86,6 +87,64 @@ class KernelEmulationNnTest {
             double phi = v < -1 ? pdf / -v : 1;
             return t == 3 ? units * U * (phi + Math.abs(v) * pdf) * Math.abs(dy[i]) + floor : 0;
         });
+    }
+
+    /** The piecewise-linear activations are exact, kinks and NaN included (PyTorch's one-sided rules at kinks). */
+    @Test
+    void piecewiseLinearActivationsAreExact() {
+        for (Activation act : new Activation[] {Activation.RELU, Activation.RELU6, Activation.HARDSIGMOID}) {
+            float[] x = activationInputs(100);
+            x[0] = Float.NaN;
+            x[1] = -0f;
+            int n = x.length;
+            parity.check(act.name(), new int[][] {{n}, {n}, {n}, {n}},
+                    new float[][] {x, parity.randn(n, 1), parity.randn(n, 1), parity.randn(n, 1)}, (c, t) -> {
+                        c.activationForward(act, 0f, t[0], t[1]);
+                        c.activationBackward(act, 0f, t[0], t[1], t[2], t[3]);
+                    }, (j, b) -> {
+                        j.launch(Kernel.ACTIVATION_FWD, n, OpCodes.of(act), b[0], b[1], 0f, (long) n);
+                        j.launch(Kernel.ACTIVATION_BWD, n, OpCodes.of(act), b[0], b[2], b[3], 0f, (long) n);
+                    }, act == Activation.HARDSIGMOID ? (t, i, cpu) -> 2 * U * Math.abs(cpu) : EXACT);
+        }
+    }
+
+    /**
+     * Sigmoid, tanh, SiLU and Hardswish: float formulas against the CPU's double ones. Each float operation adds
+     * at most one unit of rounding (U relative); expf/tanhf are within a few units; the sigmoid's 1/(1 + e) keeps
+     * relative accuracy, and SiLU's derivative s (1 + x (1 - s)) carries |x| units through x (1 - s), bounded
+     * with the magnitude of its terms. Hardswish's x (x + 3) / 6 is three roundings.
+     */
+    @Test
+    void smoothActivationsWithinTheirErrorBounds() {
+        for (Activation act : new Activation[] {Activation.SIGMOID, Activation.TANH, Activation.SILU,
+            Activation.HARDSWISH}) {
+            float[] x = activationInputs(200);
+            int n = x.length;
+            float[] dy = parity.randn(n, 1);
+            parity.check(act.name(), new int[][] {{n}, {n}, {n}, {n}},
+                    new float[][] {x, parity.randn(n, 1), dy, parity.randn(n, 1)}, (c, t) -> {
+                        c.activationForward(act, 0f, t[0], t[1]);
+                        c.activationBackward(act, 0f, t[0], t[1], t[2], t[3]);
+                    }, (j, b) -> {
+                        j.launch(Kernel.ACTIVATION_FWD, n, OpCodes.of(act), b[0], b[1], 0f, (long) n);
+                        j.launch(Kernel.ACTIVATION_BWD, n, OpCodes.of(act), b[0], b[2], b[3], 0f, (long) n);
+                    }, (t, i, cpu) -> {
+                        double v = x[i];
+                        double units = 16 + 2 * Math.abs(v);
+                        double s = 1 / (1 + Math.exp(-v));
+                        double terms = switch (act) {
+                            case SILU -> s * (1 + Math.abs(v) * (1 - s));
+                            case TANH -> 1 + 1; // the CPU's 1 - y^2 from its own rounded output
+                            case SIGMOID -> s * (1 - s) + s;
+                            default -> Math.abs(v) / 3 + 0.5 + 1;
+                        };
+                        double floor = 8 * Float.MIN_VALUE;
+                        if (t == 1) {
+                            return units * U * Math.abs(cpu) + floor;
+                        }
+                        return t == 3 ? units * U * terms * Math.abs(dy[i]) + floor : 0;
+                    });
+        }
     }
 
     /** As CudnnPool with the custom kernels (forward, then backward from the forward's output). */

@@ -19,10 +19,45 @@ public final class ModelHeads {
     private ModelHeads() {
     }
 
-    /** The state-dict prefix of the final linear layer, e.g. {@code "fc."} or {@code "classifier.6."}. */
+    /** The state-dict prefix of the final classifier layer, e.g. {@code "fc."} or {@code "classifier.6."}. */
     public static String headPrefix(Module model) {
-        if (model instanceof ResNet || model instanceof CifarResNet) {
+        return headPrefixes(model).get(0);
+    }
+
+    /**
+     * The prefixes of every layer whose shape depends on the number of classes: the classifier first, then any
+     * auxiliary classifiers' last layers (GoogLeNet's {@code aux1.fc2.}, Inception v3's {@code AuxLogits.fc.}).
+     */
+    public static List<String> headPrefixes(Module model) {
+        if (model instanceof GoogLeNet) {
+            return List.of("fc.", "aux1.fc2.", "aux2.fc2.");
+        }
+        if (model instanceof Inception3) {
+            return List.of("fc.", "AuxLogits.fc.");
+        }
+        return List.of(mainHeadPrefix(model));
+    }
+
+    private static String mainHeadPrefix(Module model) {
+        if (model instanceof ResNet || model instanceof CifarResNet || model instanceof ShuffleNetV2
+                || model instanceof RegNet
+                || model instanceof TextCnn || model instanceof M5) {
             return "fc.";
+        }
+        if (model instanceof DenseNet) {
+            return "classifier.";
+        }
+        if (model instanceof MobileNetV2 || model instanceof MNASNet || model instanceof EfficientNet) {
+            return "classifier.1.";
+        }
+        if (model instanceof MobileNetV3) {
+            return "classifier.3.";
+        }
+        if (model instanceof ConvNeXt) {
+            return "classifier.2.";
+        }
+        if (model instanceof SqueezeNet) {
+            return "classifier.1."; // a 1x1 conv
         }
         if (model instanceof AlexNet || model instanceof VGG) {
             return "classifier.6.";
@@ -60,13 +95,13 @@ public final class ModelHeads {
      * any other missing, unexpected or mismatched key fails with the full list, and nothing is loaded.
      */
     public static LoadReport loadExceptHead(Module model, Map<String, Tensor> state) {
-        String head = headPrefix(model);
+        List<String> heads = headPrefixes(model);
         Map<String, Tensor> own = model.stateDict();
         List<String> missing = new ArrayList<>();
         List<String> mismatched = new ArrayList<>();
         own.forEach((k, t) -> {
             Tensor src = state.get(k);
-            if (k.startsWith(head)) {
+            if (isHead(k, heads)) {
                 return;
             }
             if (src == null) {
@@ -80,7 +115,7 @@ public final class ModelHeads {
         state.forEach((k, v) -> {
             if (!own.containsKey(k)) {
                 unexpected.add(k);
-            } else if (!k.startsWith(head)) {
+            } else if (!isHead(k, heads)) {
                 backbone.put(k, v);
             }
         });
@@ -91,9 +126,15 @@ public final class ModelHeads {
         return model.loadStateDict(backbone, false);
     }
 
-    /** Freezes every parameter except the head's, so only the classifier trains. */
+    private static boolean isHead(String key, List<String> heads) {
+        return heads.stream().anyMatch(key::startsWith);
+    }
+
+    /** Freezes every parameter except the heads', so only the classifiers train. */
     public static void freezeBackbone(Module model) {
         model.freezePrefix("");
-        model.setRequiresGrad(headPrefix(model), true);
+        for (String head : headPrefixes(model)) {
+            model.setRequiresGrad(head, true);
+        }
     }
 }

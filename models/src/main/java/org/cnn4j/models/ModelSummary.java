@@ -8,6 +8,7 @@ import java.util.Map;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.ShapeOnlyBackend;
+import org.cnn4j.nn.Conv1d;
 import org.cnn4j.nn.Conv2d;
 import org.cnn4j.nn.Linear;
 import org.cnn4j.nn.Module;
@@ -50,7 +51,8 @@ public record ModelSummary(String model, Shape input, List<Layer> layers, long p
         model.eval();
         try (MemoryScope scope = MemoryScope.open(); NoGrad ng = NoGrad.enter();
              AutoCloseable hook = Module.addGlobalForwardHook((m, in, out) -> {
-                 if (m.namedChildren().isEmpty()) {
+                 // leaves, and containers with parameters of their own (ConvNeXt's layer_scale)
+                 if (m.namedChildren().isEmpty() || ownParams(m) > 0) {
                      layers.add(new Layer(names.getOrDefault(m, "?"), m.typeName(), out.shape(), ownParams(m),
                              macs(m, out)));
                  }
@@ -70,10 +72,13 @@ public record ModelSummary(String model, Shape input, List<Layer> layers, long p
         return new ModelSummary(name, input, List.copyOf(layers), model.parameterCount(), total);
     }
 
+    /** The parameters registered on {@code m} itself (unqualified names), not on its children. */
     private static long ownParams(Module m) {
         long n = 0;
-        for (Tensor t : m.namedParameters().values()) {
-            n += t.numel();
+        for (Map.Entry<String, Tensor> e : m.namedParameters().entrySet()) {
+            if (e.getKey().indexOf('.') < 0) {
+                n += e.getValue().numel();
+            }
         }
         return n;
     }
@@ -81,6 +86,9 @@ public record ModelSummary(String model, Shape input, List<Layer> layers, long p
     /** Multiply-accumulates of one call of a conv or linear layer (0 for every other layer). */
     static long macs(Module m, Tensor output) {
         if (m instanceof Conv2d c) {
+            return output.numel() * (c.weight().numel() / c.outChannels());
+        }
+        if (m instanceof Conv1d c) {
             return output.numel() * (c.weight().numel() / c.outChannels());
         }
         if (m instanceof Linear l) {

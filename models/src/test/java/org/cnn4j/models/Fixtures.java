@@ -8,21 +8,28 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 
-/** Reads the text fixtures written by tools/golden/make_model_fixtures.py. */
+/** Reads the text fixtures written by tools/golden/make_model_fixtures.py and make_zoo_fixtures.py. */
 final class Fixtures {
     private Fixtures() {
     }
 
-    /** The non-comment lines of resource {@code golden/<path>}. */
+    /** Whether resource {@code golden/<path>} exists. */
+    static boolean exists(String path) {
+        return Fixtures.class.getResource("/golden/" + path) != null;
+    }
+
+    /** The non-comment lines of resource {@code golden/<path>} (gunzipped when the name ends in .gz). */
     static List<String> lines(String path) {
         InputStream in = Fixtures.class.getResourceAsStream("/golden/" + path);
         if (in == null) {
             throw new IllegalStateException("missing fixture golden/" + path
-                    + "; regenerate with tools/golden/make_model_fixtures.py");
+                    + "; regenerate with tools/golden/make_model_fixtures.py or make_zoo_fixtures.py");
         }
         List<String> out = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                path.endsWith(".gz") ? new GZIPInputStream(in) : in, StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 if (!line.startsWith("#") && !line.isBlank()) {
                     out.add(line);

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
+import org.cnn4j.backend.ShapeOnlyBackend;
 import org.cnn4j.cpu.CpuBackend;
 import org.cnn4j.nn.Module;
 import org.cnn4j.nn.StateDictException;
@@ -34,6 +36,24 @@ class ModelHeadsTest {
                 assertEquals(Shape.of(3, 64), tuned.stateDict().get("fc.weight").shape());
                 ModelHeads.freezeBackbone(tuned);
                 tuned.namedParameters().forEach((k, t) -> assertEquals(k.startsWith("fc."), t.requiresGrad(), k));
+            }
+        }
+    }
+
+    @Test
+    void auxiliaryClassifiersAreHeadsToo() {
+        try (Backends.Use use = Backends.use(new ShapeOnlyBackend())) {
+            Module old = ModelRegistry.create("googlenet", ModelOptions.DEFAULTS);
+            try (Module tuned = ModelHeads.replaceClassifier("googlenet", old, 5, ModelOptions.DEFAULTS)) {
+                assertEquals(Shape.of(5, 1024), tuned.stateDict().get("aux1.fc2.weight").shape());
+                assertEquals(Shape.of(5, 1024), tuned.stateDict().get("fc.weight").shape());
+                ModelHeads.freezeBackbone(tuned);
+                tuned.namedParameters().forEach((k, t) -> assertEquals(
+                        k.startsWith("fc.") || k.startsWith("aux1.fc2.") || k.startsWith("aux2.fc2."),
+                        t.requiresGrad(), k));
+            }
+            try (Module inception = ModelRegistry.create("inception_v3", ModelOptions.DEFAULTS)) {
+                assertEquals(List.of("fc.", "AuxLogits.fc."), ModelHeads.headPrefixes(inception));
             }
         }
     }

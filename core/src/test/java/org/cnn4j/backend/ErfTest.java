@@ -1,4 +1,4 @@
-package org.cnn4j.cpu;
+package org.cnn4j.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.cnn4j.cpu;
+package org.cnn4j.backend;
 
 /**
  * The error function in double precision (relative error of erfc below 1e-10 on [-6, 9]), for exact GELU. For |z| < 3 the

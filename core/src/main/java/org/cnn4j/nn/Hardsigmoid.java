@@ -1,0 +1,12 @@
+package org.cnn4j.nn;
+
+import org.cnn4j.ops.Activations;
+import org.cnn4j.tensor.Tensor;
+
+/** {@code torch.nn.Hardsigmoid}: Hardsigmoid, {@code relu6(x + 3) / 6}. */
+public class Hardsigmoid extends Module {
+    @Override
+    public Tensor forward(Tensor x) {
+        return Activations.hardsigmoid(x);
+    }
+}
