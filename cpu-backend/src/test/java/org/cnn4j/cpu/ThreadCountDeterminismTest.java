@@ -149,6 +149,26 @@ class ThreadCountDeterminismTest {
         }
     }
 
+    /** The parallel (fixed-parts) reduction against a plain double sum: per channel and over everything. */
+    @Test
+    void largeReductionsMatchAPlainSum() {
+        int[] src = {64, 32, 9, 7};
+        float[] x = KernelAssert.uniform(random, CpuConvKernelTest.prod(src));
+        double[] perChannel = new double[32];
+        double all = 0;
+        for (int i = 0; i < x.length; i++) {
+            perChannel[(i / 63) % 32] += x[i];
+            all += x[i];
+        }
+        float[] channels = new float[32], total = new float[1];
+        CpuReduce.sumTo(x, src, channels, new int[] {32, 1, 1});
+        CpuReduce.sumTo(x, src, total, new int[] {1});
+        for (int c = 0; c < 32; c++) {
+            assertEquals((float) perChannel[c], channels[c], Math.ulp((float) perChannel[c]), "channel " + c);
+        }
+        assertEquals((float) all, total[0], Math.ulp((float) all) + 1e-9, "total");
+    }
+
     @Test
     void batchNormForwardAndBackward() {
         int[] xd = {16, 24, 10, 10};
