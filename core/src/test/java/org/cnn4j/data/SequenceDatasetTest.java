@@ -52,6 +52,14 @@ class SequenceDatasetTest {
     }
 
     @Test
+    void aSequenceOverTheLengthCapIsRefusedWithItsLine() {
+        String tooLong = "label,tokens\n0," + "1 ".repeat(SequenceDataset.MAX_LENGTH + 1) + "\n";
+        var e = assertThrows(DataFormatException.class, () -> write(tooLong, "label,tokens\n0,1\n"));
+        assertTrue(e.getMessage().contains("train.csv") && e.getMessage().contains("line 2")
+                && e.getMessage().contains("at most " + SequenceDataset.MAX_LENGTH), e.getMessage());
+    }
+
+    @Test
     void badFilesFailWithFileLineAndWhatWasExpected() throws IOException {
         String[][] cases = {
             {"tokens\n1,2\n", "line 1 must be the header"},
