@@ -156,6 +156,7 @@ extern "C" __global__ void activation_fwd(int op, const float* x, float* y, floa
         case ACT_HARDSWISH: r = v * clamp6(v + 3.f) / 6.f; break;
         case ACT_HARDSIGMOID: r = clamp6(v + 3.f) / 6.f; break;
         case ACT_RELU6: r = clamp6(v); break;
+        case ACT_ERF: r = erff(v); break;
         default: r = QUIET_NAN; break;
     }
     y[i] = r;
@@ -178,6 +179,7 @@ extern "C" __global__ void activation_bwd(int op, const float* x, const float* d
         case ACT_HARDSWISH: r = v < -3.f ? 0.f : (v <= 3.f ? g * (v / 3.f + 0.5f) : g); break;
         case ACT_HARDSIGMOID: r = v > -3.f && v < 3.f ? g / 6.f : 0.f; break;
         case ACT_RELU6: r = v <= 0.f || v >= 6.f ? 0.f : g; break;
+        case ACT_ERF: r = g * 1.1283791670955126f * expf(-v * v); break;
         default: r = QUIET_NAN; break;
     }
     dx[i] = r;

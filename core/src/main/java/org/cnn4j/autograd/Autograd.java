@@ -36,8 +36,14 @@ public final class Autograd {
      * {@code owned} are intermediates the backward pass needs (freed with the graph).
      */
     public static Tensor record(Tensor output, String op, Tensor[] inputs, Node.Backward backward, Tensor... owned) {
+        return record(output, op, Map.of(), inputs, backward, owned);
+    }
+
+    /** As {@link #record(Tensor, String, Tensor[], Node.Backward, Tensor...)}, keeping the op's settings. */
+    public static Tensor record(Tensor output, String op, Map<String, Object> attributes, Tensor[] inputs,
+                                Node.Backward backward, Tensor... owned) {
         if (needsGrad(inputs)) {
-            output.setGradFn(new Node(op, inputs, backward, owned));
+            output.setGradFn(new Node(op, attributes, inputs, backward, owned));
         } else {
             for (Tensor t : owned) {
                 t.close();

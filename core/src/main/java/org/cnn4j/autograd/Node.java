@@ -1,5 +1,7 @@
 package org.cnn4j.autograd;
 
+import java.util.Map;
+
 import org.cnn4j.tensor.Tensor;
 
 /**
@@ -15,12 +17,14 @@ public final class Node {
     }
 
     private final String op;
+    private final Map<String, Object> attributes;
     private final Tensor[] inputs;
     private final Tensor[] owned;
     private Backward backward;
 
-    Node(String op, Tensor[] inputs, Backward backward, Tensor[] owned) {
+    Node(String op, Map<String, Object> attributes, Tensor[] inputs, Backward backward, Tensor[] owned) {
         this.op = op;
+        this.attributes = attributes;
         this.inputs = inputs;
         this.backward = backward;
         this.owned = owned;
@@ -28,6 +32,14 @@ public final class Node {
 
     public String op() {
         return op;
+    }
+
+    /**
+     * The op's settings that are not tensor inputs (a scalar operand, axes, a pooling spec), by name; empty for
+     * ops that have none. Read by the ONNX exporter, which must write them out; the backward pass never needs them.
+     */
+    public Map<String, Object> attributes() {
+        return attributes;
     }
 
     public Tensor[] inputs() {

@@ -156,9 +156,27 @@ public enum Activation {
                 dx[i] = x[i] <= 0f || x[i] >= 6f ? 0f : dy[i]; // NaN: dy, as torch's hardtanh
             }
         }
+    },
+    /** The error function, ONNX's Erf (PyTorch's exported GELU is built on it). */
+    ERF(9, 200) {
+        @Override
+        public void forward(float[] x, float[] y, int from, int to, float alpha) {
+            for (int i = from; i < to; i++) {
+                y[i] = (float) Erf.erf(x[i]);
+            }
+        }
+
+        @Override
+        public void backward(float[] x, float[] y, float[] dy, float[] dx, int from, int to, float alpha) {
+            for (int i = from; i < to; i++) {
+                double v = x[i];
+                dx[i] = (float) (dy[i] * TWO_OVER_SQRT_PI * Math.exp(-v * v));
+            }
+        }
     };
 
     private static final double INV_SQRT_2PI = 0.3989422804014327;
+    private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
 
     private final int code;
     private final int cost;

@@ -1,5 +1,7 @@
 package org.cnn4j.ops;
 
+import java.util.Map;
+
 import org.cnn4j.autograd.Autograd;
 import org.cnn4j.backend.Activation;
 import org.cnn4j.backend.Backend;
@@ -47,13 +49,18 @@ public final class Activations {
         return activation(Activation.RELU6, 0f, x);
     }
 
+    /** The error function (ONNX's Erf). */
+    public static Tensor erf(Tensor x) {
+        return activation(Activation.ERF, 0f, x);
+    }
+
     public static Tensor activation(Activation act, float alpha, Tensor x) {
         String op = act.name().toLowerCase();
         Checks.sameBackend(op, x);
         Backend be = x.backend();
         Tensor y = Tensor.empty(be, x.shape());
         be.activationForward(act, alpha, x, y);
-        return Autograd.record(y, op, new Tensor[] {x}, g -> {
+        return Autograd.record(y, op, Map.of("alpha", alpha), new Tensor[] {x}, g -> {
             Tensor dx = Tensor.empty(be, x.shape());
             be.activationBackward(act, alpha, x, y, g, dx);
             return new Tensor[] {dx};

@@ -1,5 +1,8 @@
 package org.cnn4j.ops;
 
+import java.util.Arrays;
+import java.util.Map;
+
 import org.cnn4j.autograd.Autograd;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.BinaryOp;
@@ -76,7 +79,8 @@ public final class Arithmetic {
         Backend be = x.backend();
         Tensor out = Tensor.empty(be, x.shape());
         be.scalar(op, x, s, out);
-        return Autograd.record(out, op.name().toLowerCase(), new Tensor[] {x}, g -> new Tensor[] {switch (op) {
+        return Autograd.record(out, op.name().toLowerCase(), Map.of("scalar", s), new Tensor[] {x},
+                g -> new Tensor[] {switch (op) {
             case ADD -> g;
             case MUL -> raw(be, ScalarOp.MUL, g, s);
             case RSUB -> raw(be, UnaryOp.NEG, g);
@@ -178,7 +182,8 @@ public final class Arithmetic {
         if (out != reduced) {
             reduced.close();
         }
-        return Autograd.record(out, "sum", new Tensor[] {x}, g -> {
+        int[] reducedAxes = Arrays.stream(axes).map(a -> x.shape().axis(a)).toArray();
+        return Autograd.record(out, "sum", Map.of("axes", reducedAxes, "keepdim", keepDim), new Tensor[] {x}, g -> {
             Tensor gk = g.view(keptShape);
             Tensor expanded = Tensor.zeros(be, x.shape());
             be.binary(BinaryOp.ADD, expanded, gk, expanded);

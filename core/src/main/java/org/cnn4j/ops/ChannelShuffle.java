@@ -1,5 +1,7 @@
 package org.cnn4j.ops;
 
+import java.util.Map;
+
 import org.cnn4j.autograd.Autograd;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.tensor.Shape;
@@ -27,7 +29,8 @@ public final class ChannelShuffle {
         }
         Tensor out = shuffle(x, groups);
         int inverse = x.dim(1) / groups;
-        return Autograd.record(out, "channel_shuffle", new Tensor[] {x}, g -> new Tensor[] {shuffle(g, inverse)});
+        return Autograd.record(out, "channel_shuffle", Map.of("groups", groups), new Tensor[] {x},
+                g -> new Tensor[] {shuffle(g, inverse)});
     }
 
     private static Tensor shuffle(Tensor x, int groups) {

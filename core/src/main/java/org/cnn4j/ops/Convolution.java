@@ -1,5 +1,7 @@
 package org.cnn4j.ops;
 
+import java.util.Map;
+
 import org.cnn4j.autograd.Autograd;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.BinaryOp;
@@ -24,7 +26,7 @@ public final class Convolution {
             be.binary(BinaryOp.ADD, y, b4, y);
             b4.close();
         }
-        return Autograd.record(y, "conv2d", new Tensor[] {x, weight, bias}, g -> {
+        return Autograd.record(y, "conv2d", Map.of("spec", spec), new Tensor[] {x, weight, bias}, g -> {
             Tensor dx = null, dw = null, db = null;
             if (x.requiresGrad()) {
                 dx = Tensor.empty(be, x.shape());

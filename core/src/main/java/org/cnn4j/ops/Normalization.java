@@ -1,5 +1,7 @@
 package org.cnn4j.ops;
 
+import java.util.Map;
+
 import org.cnn4j.autograd.Autograd;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.BinaryOp;
@@ -34,7 +36,8 @@ public final class Normalization {
         Tensor y = Tensor.empty(be, x.shape());
         if (!training) {
             be.batchNormForwardInference(x, gamma, beta, runningMean, runningVar, eps, y);
-            return Autograd.record(y, "batch_norm_eval", new Tensor[] {x, gamma, beta},
+            Map<String, Object> stats = Map.of("running_mean", runningMean, "running_var", runningVar, "eps", eps);
+            return Autograd.record(y, "batch_norm_eval", stats, new Tensor[] {x, gamma, beta},
                     g -> evalBackward(be, x, gamma, runningMean, runningVar, eps, g));
         }
         long perChannel = x.numel() / c;

@@ -1,5 +1,7 @@
 package org.cnn4j.ops;
 
+import java.util.Map;
+
 import org.cnn4j.autograd.Autograd;
 import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.PoolSpec;
@@ -26,7 +28,7 @@ public final class Pooling {
         Backend be = x.backend();
         Tensor y = Tensor.empty(be, Shape.of(x.dim(0), x.dim(1), p, q));
         be.pool2dForward(x, y, spec);
-        return Autograd.record(y, op, new Tensor[] {x}, g -> {
+        return Autograd.record(y, op, Map.of("spec", spec), new Tensor[] {x}, g -> {
             Tensor dx = Tensor.empty(be, x.shape());
             be.pool2dBackward(x, y, g, dx, spec);
             return new Tensor[] {dx};

@@ -1,5 +1,7 @@
 package org.cnn4j.ops;
 
+import java.util.Map;
+
 import java.util.Arrays;
 
 import org.cnn4j.autograd.Autograd;
@@ -34,7 +36,8 @@ public final class Slicing {
         Tensor out = Tensor.empty(be, x.shape().withDim(ax, count));
         copySlab(be, x, start, step, out, 0, 1, ax, count);
         Shape inShape = x.shape();
-        return Autograd.record(out, "slice", new Tensor[] {x}, g -> {
+        return Autograd.record(out, "slice", Map.of("axis", ax, "start", start, "end", end, "step", step),
+                new Tensor[] {x}, g -> {
             Tensor dx = Tensor.zeros(be, inShape);
             copySlab(be, g, 0, 1, dx, start, step, ax, count);
             return new Tensor[] {dx};
@@ -85,7 +88,8 @@ public final class Slicing {
             inverse[a] = i;
         }
         Tensor out = permuteRaw(x, p);
-        return Autograd.record(out, "permute", new Tensor[] {x}, g -> new Tensor[] {permuteRaw(g, inverse)});
+        return Autograd.record(out, "permute", Map.of("perm", p.clone()), new Tensor[] {x},
+                g -> new Tensor[] {permuteRaw(g, inverse)});
     }
 
     /** Copies {@code count} single slices {@code src[srcStart + i*srcStep] -> dst[dstStart + i*dstStep]}. */

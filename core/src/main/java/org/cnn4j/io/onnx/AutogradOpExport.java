@@ -1,26 +1,51 @@
 package org.cnn4j.io.onnx;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 import org.cnn4j.tensor.Shape;
+import org.cnn4j.tensor.Tensor;
 
+import static org.cnn4j.io.onnx.ExportGraph.floatAttr;
 import static org.cnn4j.io.onnx.ExportGraph.intAttr;
+import static org.cnn4j.io.onnx.ExportGraph.ints;
 
 /**
- * The ONNX form of the parameter-free ops the autograd graph records (the op names of {@code org.cnn4j.ops}):
- * arithmetic with broadcasting, activations, reshapes and concatenation. Ops whose settings are not visible in the
- * graph (convolution, pooling, batch norm, scalar arithmetic) are exported through their layer instead.
+ * The ONNX form of the ops the autograd graph records (the op names of {@code org.cnn4j.ops}), with the settings
+ * each op keeps in its node's {@link org.cnn4j.autograd.Node#attributes() attributes}: arithmetic with
+ * broadcasting or with a scalar, activations, reductions, reshapes, slicing and concatenation here; convolution,
+ * pooling and normalization in {@link SpatialOpExport}.
  */
 final class AutogradOpExport {
     private AutogradOpExport() {
     }
 
-    /** The output name, or null when {@code op} has no form here. */
-    static String export(ExportGraph g, String op, String hint, List<String> in, List<Shape> inShapes, Shape out) {
-        if (in.size() == 1 && (op.equals("add") || op.equals("sub") || op.equals("mul") || op.equals("div"))) {
-            return null; // arithmetic with a Java float: the scalar is not recorded in the graph
+    /** One recorded op: its name, settings, input names and shapes, output shape, and a name for the nodes. */
+    record Op(String name, Map<String, Object> attributes, String hint, List<String> in, List<Shape> inShapes,
+              Shape out, Function<Tensor, String> tensorName) {
+        Object attr(String key) {
+            Object v = attributes.get(key);
+            if (v == null) {
+                throw new IllegalStateException("op '" + name + "' was recorded without its '" + key + "' setting");
+            }
+            return v;
         }
-        return switch (op) {
+
+        String x() {
+            return in.get(0);
+        }
+    }
+
+    /** The output name, or null when the op has no form here. */
+    static String export(ExportGraph g, Op op) {
+        String hint = op.hint();
+        List<String> in = op.in();
+        if (in.size() == 1 && op.attributes().containsKey("scalar")) {
+            return scalarOp(g, op, (Float) op.attr("scalar"));
+        }
+        return switch (op.name()) {
             case "add" -> g.node("Add", hint, in);
             case "sub" -> g.node("Sub", hint, in);
             case "mul" -> g.node("Mul", hint, in);
@@ -34,12 +59,36 @@ final class AutogradOpExport {
             case "sqrt" -> g.node("Sqrt", hint, in);
             case "abs" -> g.node("Abs", hint, in);
             case "sign" -> g.node("Sign", hint, in);
-            case "square" -> g.node("Mul", hint, List.of(in.get(0), in.get(0)));
-            case "gelu" -> gelu(g, hint, in.get(0));
+            case "square" -> g.node("Mul", hint, List.of(op.x(), op.x()));
+            case "gelu" -> gelu(g, hint, op.x());
+            case "leaky_relu" -> g.node("LeakyRelu", hint, in, floatAttr("alpha", (Float) op.attr("alpha")));
+            case "silu" -> g.node("Mul", hint, List.of(op.x(), g.node("Sigmoid", hint + ".sigmoid", in)));
+            case "hardsigmoid" -> hardSigmoid(g, hint, op.x());
+            case "hardswish" -> g.node("Mul", hint, List.of(op.x(), hardSigmoid(g, hint + ".gate", op.x())));
+            case "relu6" -> g.node("Clip", hint, List.of(op.x(), scalar(g, hint + ".min", 0f),
+                    scalar(g, hint + ".max", 6f)));
             case "softmax" -> g.node("Softmax", hint, in, intAttr("axis", -1));
             case "log_softmax" -> g.node("LogSoftmax", hint, in, intAttr("axis", -1));
-            case "reshape" -> reshape(g, hint, in.get(0), inShapes.get(0), out);
-            case "concat" -> concat(g, hint, in, inShapes, out);
+            case "sum" -> reduceSum(g, op);
+            case "matmul" -> g.node("MatMul", hint, in);
+            case "linear" -> g.node("Gemm", hint, in, intAttr("transB", 1));
+            case "reshape" -> reshape(g, hint, op.x(), op.inShapes().get(0), op.out());
+            case "concat" -> concat(g, hint, in, op.inShapes(), op.out());
+            case "permute" -> g.node("Transpose", hint, in, ints("perm", longs((int[]) op.attr("perm"))));
+            case "slice" -> slice(g, op);
+            default -> SpatialOpExport.export(g, op);
+        };
+    }
+
+    /** {@code x op s} for the scalar ops of {@code Arithmetic.scalar}; RSUB and RDIV put the scalar first. */
+    private static String scalarOp(ExportGraph g, Op op, float s) {
+        String c = scalar(g, op.hint() + ".scalar", s);
+        return switch (op.name()) {
+            case "add" -> g.node("Add", op.hint(), List.of(op.x(), c));
+            case "mul" -> g.node("Mul", op.hint(), List.of(op.x(), c));
+            case "pow" -> g.node("Pow", op.hint(), List.of(op.x(), c));
+            case "rsub" -> g.node("Sub", op.hint(), List.of(c, op.x()));
+            case "rdiv" -> g.node("Div", op.hint(), List.of(c, op.x()));
             default -> null;
         };
     }
@@ -53,12 +102,45 @@ final class AutogradOpExport {
         return g.node("Mul", hint, List.of(half, onePlus));
     }
 
-    private static String scalar(ExportGraph g, String hint, float value) {
+    /** PyTorch's hardsigmoid, relu6(x + 3) / 6, is ONNX's HardSigmoid with alpha 1/6 and beta 1/2. */
+    private static String hardSigmoid(ExportGraph g, String hint, String x) {
+        return g.node("HardSigmoid", hint, List.of(x), floatAttr("alpha", 1f / 6), floatAttr("beta", 0.5f));
+    }
+
+    static String scalar(ExportGraph g, String hint, float value) {
         return g.constant(hint, Shape.scalar(), new float[] {value});
     }
 
+    /** ReduceSum: axes as an attribute before opset 13, as an input from 13 on. */
+    private static String reduceSum(ExportGraph g, Op op) {
+        long[] axes = longs((int[]) op.attr("axes"));
+        byte[] keep = intAttr("keepdims", (Boolean) op.attr("keepdim") ? 1 : 0);
+        if (g.opset() < 13) {
+            return g.node("ReduceSum", op.hint(), op.in(), ints("axes", axes), keep);
+        }
+        return g.node("ReduceSum", op.hint(), List.of(op.x(), g.int64Constant(op.hint() + ".axes", axes)), keep);
+    }
+
+    private static String slice(ExportGraph g, Op op) {
+        String h = op.hint();
+        List<String> in = new ArrayList<>(List.of(op.x(),
+                g.int64Constant(h + ".starts", (Integer) op.attr("start")),
+                g.int64Constant(h + ".ends", (Integer) op.attr("end")),
+                g.int64Constant(h + ".axes", (Integer) op.attr("axis")),
+                g.int64Constant(h + ".steps", (Integer) op.attr("step"))));
+        return g.node("Slice", h, in);
+    }
+
+    static long[] longs(int... values) {
+        long[] out = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
     /** Keeps the batch axis symbolic: Flatten for [N, rest], otherwise Reshape copying axis 0 from the input. */
-    private static String reshape(ExportGraph g, String hint, String x, Shape in, Shape out) {
+    static String reshape(ExportGraph g, String hint, String x, Shape in, Shape out) {
         if (in.equals(out)) {
             return x; // a view (e.g. Dropout in eval mode)
         }
@@ -66,10 +148,7 @@ final class AutogradOpExport {
         if (keepsBatch && out.rank() == 2) {
             return g.node("Flatten", hint, List.of(x), intAttr("axis", 1));
         }
-        long[] dims = new long[out.rank()];
-        for (int i = 0; i < dims.length; i++) {
-            dims[i] = out.dim(i);
-        }
+        long[] dims = longs(out.dims());
         if (keepsBatch) {
             dims[0] = 0; // ONNX Reshape: 0 copies the input's dimension
         }

@@ -28,7 +28,17 @@ public final class ExportGraph {
     private final List<FloatInit> floats = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
     private final IdentityHashMap<Tensor, String> parameters = new IdentityHashMap<>();
+    private final int opset;
     private int counter;
+
+    ExportGraph(int opset) {
+        this.opset = opset;
+    }
+
+    /** The opset the file declares: exporters choose operator forms by it (ReduceSum's axes became an input). */
+    public int opset() {
+        return opset;
+    }
 
     /** A name not used yet in this graph, built from {@code hint}. */
     public String fresh(String hint) {

@@ -124,11 +124,23 @@ final class GraphTracer {
             }
         }
         String hint = enclosingPath(t);
-        String out = AutogradOpExport.export(graph, node.op(), hint, in, shapes, t.shape());
+        String out = AutogradOpExport.export(graph, new AutogradOpExport.Op(node.op(), node.attributes(), hint, in,
+                shapes, t.shape(), this::attributeTensor));
         if (out == null) {
             throw unsupported(t, "op '" + node.op() + "' has no ONNX form outside a layer with an exporter");
         }
         return out;
+    }
+
+    /** A tensor an op keeps as a setting (batch norm's running statistics): a buffer's name, or a constant. */
+    private String attributeTensor(Tensor t) {
+        String state = stateNames.get(t);
+        return state != null ? graph.parameter(state, t) : constant(t);
+    }
+
+    /** Whether the exported graph reads the model's input (false when forward computed on the host). */
+    boolean usesInput() {
+        return emitted.containsKey(input);
     }
 
     /** A tensor made outside the graph (e.g. a constant built in forward): exported by value if still alive. */

@@ -5,11 +5,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.cnn4j.backend.ConvSpec;
-import org.cnn4j.backend.PoolSpec;
 import org.cnn4j.nn.AdaptiveAvgPool2d;
 import org.cnn4j.nn.AvgPool2d;
 import org.cnn4j.nn.BatchNorm2d;
+import org.cnn4j.nn.ChannelLinear;
 import org.cnn4j.nn.Conv2d;
+import org.cnn4j.nn.Embedding;
 import org.cnn4j.nn.LeakyReLU;
 import org.cnn4j.nn.Linear;
 import org.cnn4j.nn.MaxPool2d;
@@ -36,10 +37,22 @@ public final class LayerExporters {
                         g.parameter(path + ".running_var", m.buffer("running_var"))),
                 floatAttr("epsilon", m.eps())));
         register(Linear.class, LayerExporters::linear);
-        register(MaxPool2d.class, (g, m, path, in, inShape, outShape) -> pool(g, "MaxPool", m.spec(), path, in));
-        register(AvgPool2d.class, (g, m, path, in, inShape, outShape) -> pool(g, "AveragePool", m.spec(), path, in));
+        register(ChannelLinear.class, (g, m, path, in, inShape, outShape) -> {
+            String w = g.parameter(path + ".weight", m.weight());
+            String kernel = g.node("Reshape", path + ".kernel", List.of(w,
+                    g.int64Constant(path + ".kernel_shape", m.outFeatures(), m.inFeatures(), 1, 1)));
+            return SpatialOpExport.conv(g, path, List.of(in, kernel, g.parameter(path + ".bias", m.bias())),
+                    Shape.of(m.outFeatures(), m.inFeatures(), 1, 1), ConvSpec.of(1, 0));
+        });
+        register(MaxPool2d.class, (g, m, path, in, inShape, outShape) -> SpatialOpExport.pool(g, "MaxPool", m.spec(), path, in));
+        register(AvgPool2d.class, (g, m, path, in, inShape, outShape) -> SpatialOpExport.pool(g, "AveragePool", m.spec(), path, in));
         register(AdaptiveAvgPool2d.class, (g, m, path, in, inShape, outShape) ->
                 AdaptivePoolExport.export(g, path, in, inShape, outShape));
+        // token ids travel as floats in cnn4j and as integers in ONNX's Gather
+        register(Embedding.class, (g, m, path, in, inShape, outShape) -> g.node("Gather", path,
+                List.of(g.parameter(path + ".weight", m.weight()),
+                        g.node("Cast", path + ".ids", List.of(in), intAttr("to", OnnxProtos.DTYPE_INT64))),
+                intAttr("axis", 0)));
         register(LeakyReLU.class, (g, m, path, in, inShape, outShape) ->
                 g.node("LeakyRelu", path, List.of(in), floatAttr("alpha", m.negativeSlope())));
     }
@@ -78,13 +91,10 @@ public final class LayerExporters {
     }
 
     private static String conv(ExportGraph g, Conv2d m, String path, String in, Shape inShape, Shape outShape) {
-        ConvSpec s = m.spec();
         String w = g.parameter(path + ".weight", m.weight());
         List<String> inputs = m.bias() == null ? List.of(in, w)
                 : List.of(in, w, g.parameter(path + ".bias", m.bias()));
-        return g.node("Conv", path, inputs, ints("kernel_shape", m.kernelH(), m.kernelW()),
-                ints("strides", s.strideH(), s.strideW()), ints("pads", s.padH(), s.padW(), s.padH(), s.padW()),
-                ints("dilations", s.dilationH(), s.dilationW()), intAttr("group", s.groups()));
+        return SpatialOpExport.conv(g, path, inputs, m.weight().shape(), m.spec());
     }
 
     private static String linear(ExportGraph g, Linear m, String path, String in, Shape inShape, Shape outShape) {
@@ -96,15 +106,5 @@ public final class LayerExporters {
         String wt = g.node("Transpose", path + ".weight_t", List.of(w), ints("perm", 1, 0));
         String y = g.node("MatMul", b == null ? path : path + ".matmul", List.of(in, wt));
         return b == null ? y : g.node("Add", path, List.of(y, b));
-    }
-
-    private static String pool(ExportGraph g, String op, PoolSpec s, String path, String in) {
-        byte[][] attrs = {ints("kernel_shape", s.kernelH(), s.kernelW()), ints("strides", s.strideH(), s.strideW()),
-            ints("pads", s.padH(), s.padW(), s.padH(), s.padW()), intAttr("ceil_mode", s.ceilMode() ? 1 : 0)};
-        if (op.equals("AveragePool")) {
-            attrs = java.util.Arrays.copyOf(attrs, attrs.length + 1);
-            attrs[attrs.length - 1] = intAttr("count_include_pad", s.countIncludePad() ? 1 : 0);
-        }
-        return g.node(op, path, List.of(in), attrs);
     }
 }

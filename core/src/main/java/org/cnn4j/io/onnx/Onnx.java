@@ -50,7 +50,7 @@ public final class Onnx {
         if (!NoGrad.isGradEnabled()) {
             throw new IllegalStateException("ONNX export traces the autograd graph: call it outside a NoGrad block");
         }
-        ExportGraph graph = new ExportGraph();
+        ExportGraph graph = new ExportGraph(opset);
         graph.fresh(INPUT);
         graph.fresh(OUTPUT);
         Shape outShape;
@@ -71,10 +71,16 @@ public final class Onnx {
                 throw new IllegalStateException(e); // removing a hook does not fail
             }
             outShape = y.shape();
-            String result = new GraphTracer(graph, module, x, INPUT, calls).emit(y);
+            GraphTracer tracer = new GraphTracer(graph, module, x, INPUT, calls);
+            String result = tracer.emit(y);
             if (result.equals(INPUT)) {
                 throw new IllegalArgumentException("ONNX export: " + module.typeName() + " returns its input"
                         + " unchanged; there is no graph to export");
+            }
+            if (!tracer.usesInput()) {
+                throw new IllegalArgumentException("ONNX export: the output of " + module.typeName() + " is not"
+                        + " computed from its input by tensor ops (forward reads the input on the host, e.g. token"
+                        + " ids), so a traced graph would ignore its input");
             }
             graph.nodeTo(OUTPUT, "Identity", List.of(result));
             y.close();

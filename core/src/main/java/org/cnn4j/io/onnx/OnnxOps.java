@@ -22,7 +22,8 @@ final class OnnxOps {
             "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Softmax", "LogSoftmax", "Add", "Sub", "Mul", "Div",
             "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Gemm", "MatMul", "Flatten", "Reshape",
             "Concat", "Pad", "Squeeze", "Unsqueeze", "ReduceMean", "Dropout", "Identity", "Constant", "Shape",
-            "Gather", "Cast", "Sqrt", "Exp", "Log", "Neg", "Abs", "ConstantOfShape", "Transpose", "Slice", "Split");
+            "Gather", "Cast", "Sqrt", "Exp", "Log", "Neg", "Abs", "ConstantOfShape", "Transpose", "Slice", "Split",
+            "ReduceSum", "Pow", "Erf");
 
     /** What an op needs besides its inputs. */
     record Context(long opset, boolean training, Backend backend) {
@@ -43,6 +44,7 @@ final class OnnxOps {
             case "LeakyRelu" -> Activations.leakyRelu(f(n, in, 0, c), attrFloat(n, "alpha", 0.01f));
             case "Sigmoid" -> Activations.sigmoid(f(n, in, 0, c));
             case "Tanh" -> Activations.tanh(f(n, in, 0, c));
+            case "Erf" -> Activations.erf(f(n, in, 0, c));
             case "Sqrt" -> Arithmetic.sqrt(f(n, in, 0, c));
             case "Exp" -> Arithmetic.exp(f(n, in, 0, c));
             case "Log" -> Arithmetic.log(f(n, in, 0, c));
@@ -50,10 +52,7 @@ final class OnnxOps {
             case "Abs" -> Arithmetic.abs(f(n, in, 0, c));
             case "Clip" -> clip(n, in, c);
             case "HardSigmoid" -> hardSigmoid(f(n, in, 0, c), attrFloat(n, "alpha", 0.2f), attrFloat(n, "beta", 0.5f));
-            case "HardSwish" -> {
-                Tensor x = f(n, in, 0, c);
-                yield Arithmetic.mul(x, hardSigmoid(x, 1f / 6, 0.5f));
-            }
+            case "HardSwish" -> Activations.hardswish(f(n, in, 0, c));
             case "Softmax", "LogSoftmax" -> softmax(n, f(n, in, 0, c), c);
             case "Add", "Sub", "Mul", "Div" -> binary(n, in, c);
             case "Gemm" -> gemm(n, in, c);
@@ -65,7 +64,8 @@ final class OnnxOps {
             case "Transpose" -> OnnxShapeOps.transpose(n, f(n, in, 0, c));
             case "Slice" -> OnnxShapeOps.slice(n, in, c);
             case "Split" -> OnnxShapeOps.split(n, in, c);
-            case "ReduceMean" -> reduceMean(n, in, c);
+            case "ReduceMean", "ReduceSum" -> reduce(n, in, c);
+            case "Pow" -> pow(n, in, c);
             case "Dropout", "Identity" -> in.get(0);
             case "Constant" -> OnnxShapeOps.constant(n, c);
             case "Shape" -> OnnxShapeOps.shape(n, in.get(0));
@@ -160,6 +160,9 @@ final class OnnxOps {
             lo = in.size() > 1 && in.get(1) != null ? f(n, in, 1, c).item() : null;
             hi = in.size() > 2 && in.get(2) != null ? f(n, in, 2, c).item() : null;
         }
+        if (lo != null && hi != null && lo == 0f && hi == 6f) {
+            return Activations.relu6(x);
+        }
         return clip(x, lo, hi);
     }
 
@@ -176,6 +179,9 @@ final class OnnxOps {
     }
 
     private static Tensor hardSigmoid(Tensor x, float alpha, float beta) {
+        if (alpha == 1f / 6 && beta == 0.5f) {
+            return Activations.hardsigmoid(x); // PyTorch's relu6(x + 3) / 6, as exported
+        }
         return clip(Arithmetic.add(Arithmetic.mul(x, alpha), beta), 0f, 1f);
     }
 
@@ -262,13 +268,34 @@ final class OnnxOps {
         return Shapes.reshape(y, dims);
     }
 
-    private static Tensor reduceMean(OnnxDefs.Node n, List<Object> in, Context c) {
+    /** ReduceMean and ReduceSum: axes an attribute until the op's version moved them to an input (18, 13). */
+    private static Tensor reduce(OnnxDefs.Node n, List<Object> in, Context c) {
         Tensor x = f(n, in, 0, c);
-        long[] axes = c.opset() >= 18 ? (in.size() > 1 && in.get(1) != null ? ints(n, in, 1).data() : null)
+        boolean mean = n.opType().equals("ReduceMean");
+        boolean axesInput = c.opset() >= (mean ? 18 : 13);
+        long[] axes = axesInput ? (in.size() > 1 && in.get(1) != null ? ints(n, in, 1).data() : null)
                 : attrInts(n, "axes", null);
-        int[] a = axes == null ? java.util.stream.IntStream.range(0, x.rank()).toArray()
-                : Arrays.stream(axes).mapToInt(v -> axis(n, v, x.rank())).toArray();
-        return Arithmetic.mean(x, a, attrInt(n, "keepdims", 1) != 0);
+        if (axes == null || axes.length == 0) {
+            if (attrInt(n, "noop_with_empty_axes", 0) != 0) {
+                return x;
+            }
+            axes = java.util.stream.LongStream.range(0, x.rank()).toArray();
+        }
+        int[] a = Arrays.stream(axes).mapToInt(v -> axis(n, v, x.rank())).toArray();
+        boolean keep = attrInt(n, "keepdims", 1) != 0;
+        return mean ? Arithmetic.mean(x, a, keep) : Arithmetic.sum(x, a, keep);
+    }
+
+    /**
+     * x ** s for a scalar exponent s (what exported normalizations use); s is read as a constant, so no gradient
+     * reaches it even when it is an initializer (and so a parameter).
+     */
+    private static Tensor pow(OnnxDefs.Node n, List<Object> in, Context c) {
+        Tensor exponent = f(n, in, 1, c);
+        if (exponent.numel() != 1) {
+            throw fail(n, "only a constant scalar exponent is supported, got shape " + exponent.shape());
+        }
+        return Arithmetic.pow(f(n, in, 0, c), exponent.item());
     }
 
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.cnn4j.ops.Embedding;
 import org.cnn4j.ops.Shapes;
 import org.cnn4j.ops.Slicing;
 import org.cnn4j.tensor.Shape;
@@ -265,7 +266,10 @@ final class OnnxShapeOps {
         return Ints.vector(Arrays.copyOfRange(dims, s, Math.max(s, e)));
     }
 
-    static Ints gather(OnnxDefs.Node n, List<Object> in) {
+    static Object gather(OnnxDefs.Node n, List<Object> in) {
+        if (in.get(0) instanceof Tensor table) {
+            return embedding(n, table, ints(n, in, 1));
+        }
         Ints data = ints(n, in, 0), idx = ints(n, in, 1);
         if (data.dims().length != 1 || attrInt(n, "axis", 0) != 0) {
             throw fail(n, "Gather is supported on 1-D integer tensors (shape arithmetic) only");
@@ -275,6 +279,20 @@ final class OnnxShapeOps {
             out[i] = data.data()[axis(n, idx.data()[i], data.data().length)];
         }
         return new Ints(idx.dims(), out);
+    }
+
+    /** Gather of rows of a float [rows, dim] table by integer indices: an embedding lookup. */
+    private static Tensor embedding(OnnxDefs.Node n, Tensor table, Ints idx) {
+        if (table.rank() != 2 || attrInt(n, "axis", 0) != 0) {
+            throw fail(n, "Gather of a float tensor is supported as a row lookup (axis 0 of a 2-D table), got "
+                    + table.shape() + " axis " + attrInt(n, "axis", 0));
+        }
+        float[] ids = new float[idx.data().length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = axis(n, idx.data()[i], table.dim(0));
+        }
+        // the ids stay open: the lookup's backward keeps a view of them
+        return Embedding.embedding(Tensor.of(table.backend(), ids, OnnxOps.shapeOf(idx.dims())), table, -1);
     }
 
     static Object cast(OnnxDefs.Node n, Object x, OnnxOps.Context c) {

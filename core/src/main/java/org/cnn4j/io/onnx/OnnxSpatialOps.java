@@ -82,8 +82,11 @@ final class OnnxSpatialOps {
         }
         // ONNX momentum weighs the old running value; PyTorch's (and cnn4j's) weighs the new batch statistic
         float momentum = 1f - attrFloat(n, "momentum", 0.9f);
-        return Normalization.batchNorm(x, f(n, in, 1, c), f(n, in, 2, c), f(n, in, 3, c), f(n, in, 4, c),
-                c.training() && x.rank() == 4, momentum, attrFloat(n, "epsilon", 1e-5f));
+        // [N, C, L] (BatchNorm1d) runs as [N, C, L, 1]
+        Tensor x4 = x.rank() == 3 ? Shapes.reshape(x, x.dim(0), x.dim(1), x.dim(2), 1) : x;
+        Tensor y = Normalization.batchNorm(x4, f(n, in, 1, c), f(n, in, 2, c), f(n, in, 3, c), f(n, in, 4, c),
+                c.training() && x.rank() >= 3, momentum, attrFloat(n, "epsilon", 1e-5f));
+        return x4 == x ? y : Shapes.reshape(y, x.shape().dims());
     }
 
     static Tensor pool(OnnxDefs.Node n, List<Object> in) {
