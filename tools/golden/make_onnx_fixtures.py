@@ -13,8 +13,13 @@ before 13, an input from 13).
 
   /usr/bin/python3 tools/golden/make_onnx_fixtures.py [OUT_DIR]
   /usr/bin/python3 tools/golden/make_onnx_fixtures.py --torchvision DIR
-      full torchvision resnet18, vgg11_bn and alexnet (random weights, seed 0; ~300 MB, not committed) for the
-      optional check OnnxTorchvisionImportTest (-Dcnn4j.onnx.torchvisionDir=DIR)
+      one torchvision model of every zoo family as its named builder makes it (random weights, seed 0, 10 classes,
+      small inputs; ~900 MB, not committed) for the optional check OnnxTorchvisionImportTest
+      (-Dcnn4j.onnx.torchvisionDir=DIR)
+  /usr/bin/python3 tools/golden/make_onnx_fixtures.py --torchvision-small [OUT_DIR]
+      the committed ones (models/src/test/resources/onnx/torchvision/, ~9 MB together): torchvision's own classes
+      at their smallest (named builders with width multipliers, or the family's class built with a small
+      configuration where the builder has no multiplier), 10 classes, 32x32 inputs
 """
 import os
 import sys
@@ -103,7 +108,7 @@ class MiniShuffle(nn.Module):
 
 def randomise_bn(model, g):
     for m in model.modules():
-        if isinstance(m, nn.BatchNorm2d):
+        if isinstance(m, nn.BatchNorm2d):  # also torchvision's frozen and 1e-3-eps variants
             m.weight.data = torch.rand(m.num_features, generator=g) + 0.5
             m.bias.data = torch.rand(m.num_features, generator=g) * 0.4 - 0.2
             m.running_mean = torch.rand(m.num_features, generator=g) * 0.4 - 0.2
@@ -131,15 +136,81 @@ def export(name, model, shape, opset, out_dir, keep_bn=False):
     print("wrote", path, os.path.getsize(path), "bytes")
 
 
+def torchvision_full():
+    """(fixture name, builder, input shape, opset): the family members OnnxTorchvisionImportTest reads from DIR."""
+    import torchvision.models as M
+    return [
+        # AlexNet and VGG at 224: their adaptive pools export only when the output divides the input
+        ("alexnet", lambda: M.alexnet(num_classes=10), (1, 3, 224, 224), 13),
+        ("vgg11_bn", lambda: M.vgg11_bn(num_classes=10), (1, 3, 224, 224), 13),
+        ("resnet18", lambda: M.resnet18(num_classes=10), (2, 3, 64, 64), 13),
+        ("resnext50_32x4d", lambda: M.resnext50_32x4d(num_classes=10), (1, 3, 64, 64), 13),
+        ("wide_resnet50_2", lambda: M.wide_resnet50_2(num_classes=10), (1, 3, 64, 64), 13),
+        ("googlenet", lambda: M.googlenet(num_classes=10, aux_logits=True, init_weights=True), (1, 3, 64, 64), 13),
+        ("inception_v3", lambda: M.inception_v3(num_classes=10, transform_input=True, init_weights=True),
+         (1, 3, 75, 75), 13),
+        ("densenet121", lambda: M.densenet121(num_classes=10), (1, 3, 64, 64), 13),
+        ("squeezenet1_0", lambda: M.squeezenet1_0(num_classes=10), (1, 3, 64, 64), 13),
+        ("shufflenet_v2_x1_0", lambda: M.shufflenet_v2_x1_0(num_classes=10), (1, 3, 64, 64), 13),
+        ("regnet_y_400mf", lambda: M.regnet_y_400mf(num_classes=10), (1, 3, 64, 64), 13),
+        ("regnet_x_400mf", lambda: M.regnet_x_400mf(num_classes=10), (1, 3, 64, 64), 13),
+        ("mobilenet_v2", lambda: M.mobilenet_v2(num_classes=10), (1, 3, 64, 64), 13),
+        ("mobilenet_v3_large", lambda: M.mobilenet_v3_large(num_classes=10), (1, 3, 64, 64), 17),
+        ("mnasnet1_0", lambda: M.mnasnet1_0(num_classes=10), (1, 3, 64, 64), 13),
+        ("efficientnet_b0", lambda: M.efficientnet_b0(num_classes=10), (1, 3, 64, 64), 13),
+        ("efficientnet_v2_s", lambda: M.efficientnet_v2_s(num_classes=10), (1, 3, 64, 64), 13),
+        # opset 17: LayerNorm exports as LayerNormalization (decomposed into ReduceMean/Pow/Sqrt before 17)
+        ("convnext_tiny", lambda: M.convnext_tiny(num_classes=10), (1, 3, 64, 64), 17),
+    ]
+
+
+def torchvision_small():
+    """The committed fixtures: torchvision's classes at their smallest, 10 classes, 32x32 inputs."""
+    from functools import partial
+    import torchvision.models as M
+    from torchvision.models.convnext import ConvNeXt, CNBlockConfig
+    from torchvision.models.densenet import DenseNet
+    from torchvision.models.efficientnet import EfficientNet, FusedMBConvConfig, MBConvConfig, _efficientnet_conf
+    from torchvision.models.regnet import RegNet, BlockParams
+    v2_stages = [FusedMBConvConfig(1, 3, 1, 16, 16, 1), FusedMBConvConfig(4, 3, 2, 16, 24, 1),
+                 MBConvConfig(4, 3, 2, 24, 32, 1)]
+    shape = (2, 3, 32, 32)
+    return [
+        ("tv_squeezenet1_1", lambda: M.squeezenet1_1(num_classes=10), shape, 13),
+        ("tv_shufflenet_v2_x0_5", lambda: M.shufflenet_v2_x0_5(num_classes=10), shape, 11),
+        ("tv_mobilenet_v2_w025", lambda: M.mobilenet_v2(num_classes=10, width_mult=0.25), shape, 13),
+        ("tv_mobilenet_v3_small_w025", lambda: M.mobilenet_v3_small(num_classes=10, width_mult=0.25), shape, 17),
+        ("tv_mnasnet_a025", lambda: M.MNASNet(0.25, num_classes=10), shape, 13),
+        ("tv_efficientnet_b0_w025", lambda: EfficientNet(
+            _efficientnet_conf("efficientnet_b0", width_mult=0.25, depth_mult=0.25)[0], 0.2, num_classes=10),
+         shape, 13),
+        ("tv_efficientnet_v2_small", lambda: EfficientNet(v2_stages, 0.2, num_classes=10, last_channel=128,
+                                                          norm_layer=partial(nn.BatchNorm2d, eps=1e-3)), shape, 13),
+        ("tv_regnet_y_small", lambda: RegNet(BlockParams.from_init_params(depth=4, w_0=16, w_a=8.0, w_m=2.0,
+                                                                          group_width=8, se_ratio=0.25),
+                                             num_classes=10), shape, 13),
+        ("tv_densenet_small", lambda: DenseNet(growth_rate=8, block_config=(2, 2, 2, 2), num_init_features=16,
+                                               num_classes=10), shape, 13),
+        ("tv_convnext_small_cfg", lambda: ConvNeXt([CNBlockConfig(16, 32, 1), CNBlockConfig(32, 64, 1),
+                                                    CNBlockConfig(64, 128, 1), CNBlockConfig(128, None, 1)],
+                                                   0.1, num_classes=10), shape, 13),
+    ]
+
+
+def export_all(table, out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    for name, build, shape, opset in table:
+        torch.manual_seed(0)
+        export(name, build(), shape, opset, out_dir, keep_bn=True)
+
+
 def main():
     torch.manual_seed(0)
     if len(sys.argv) == 3 and sys.argv[1] == "--torchvision":
-        import torchvision
-        os.makedirs(sys.argv[2], exist_ok=True)
-        # AlexNet and VGG at 224: their adaptive pools export only when the output divides the input
-        for name, shape in [("resnet18", (2, 3, 64, 64)), ("vgg11_bn", (1, 3, 224, 224)), ("alexnet", (1, 3, 224, 224))]:
-            torch.manual_seed(0)
-            export(name, getattr(torchvision.models, name)(), shape, 13, sys.argv[2], keep_bn=True)
+        export_all(torchvision_full(), sys.argv[2])
+        return
+    if len(sys.argv) >= 2 and sys.argv[1] == "--torchvision-small":
+        export_all(torchvision_small(), sys.argv[2] if len(sys.argv) > 2 else "models/src/test/resources/onnx/torchvision")
         return
     out_dir = sys.argv[1] if len(sys.argv) > 1 else "models/src/test/resources/onnx"
     os.makedirs(out_dir, exist_ok=True)

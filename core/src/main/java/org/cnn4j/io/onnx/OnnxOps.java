@@ -23,7 +23,7 @@ final class OnnxOps {
             "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Gemm", "MatMul", "Flatten", "Reshape",
             "Concat", "Pad", "Squeeze", "Unsqueeze", "ReduceMean", "Dropout", "Identity", "Constant", "Shape",
             "Gather", "Cast", "Sqrt", "Exp", "Log", "Neg", "Abs", "ConstantOfShape", "Transpose", "Slice", "Split",
-            "ReduceSum", "Pow", "Erf");
+            "ReduceSum", "Pow", "Erf", "LayerNormalization");
 
     /** What an op needs besides its inputs. */
     record Context(long opset, boolean training, Backend backend) {
@@ -66,6 +66,7 @@ final class OnnxOps {
             case "Split" -> OnnxShapeOps.split(n, in, c);
             case "ReduceMean", "ReduceSum" -> reduce(n, in, c);
             case "Pow" -> pow(n, in, c);
+            case "LayerNormalization" -> layerNorm(n, in, c);
             case "Dropout", "Identity" -> in.get(0);
             case "Constant" -> OnnxShapeOps.constant(n, c);
             case "Shape" -> OnnxShapeOps.shape(n, in.get(0));
@@ -284,6 +285,22 @@ final class OnnxOps {
         int[] a = Arrays.stream(axes).mapToInt(v -> axis(n, v, x.rank())).toArray();
         boolean keep = attrInt(n, "keepdims", 1) != 0;
         return mean ? Arithmetic.mean(x, a, keep) : Arithmetic.sum(x, a, keep);
+    }
+
+    /** LayerNormalization (opset 17) over the axes from {@code axis} on, with scale and optional bias. */
+    private static Tensor layerNorm(OnnxDefs.Node n, List<Object> in, Context c) {
+        if (n.outputs().size() > 1) {
+            throw fail(n, "the Mean and InvStdDev outputs are not supported");
+        }
+        Tensor x = f(n, in, 0, c);
+        int first = axis(n, attrInt(n, "axis", -1), x.rank());
+        int[] axes = java.util.stream.IntStream.range(first, x.rank()).toArray();
+        Tensor centered = Arithmetic.sub(x, Arithmetic.mean(x, axes, true));
+        Tensor variance = Arithmetic.mean(Arithmetic.mul(centered, centered), axes, true);
+        Tensor normalized = Arithmetic.mul(centered,
+                Arithmetic.pow(Arithmetic.add(variance, attrFloat(n, "epsilon", 1e-5f)), -0.5f));
+        Tensor y = Arithmetic.mul(normalized, f(n, in, 1, c));
+        return in.size() > 2 && in.get(2) != null ? Arithmetic.add(y, f(n, in, 2, c)) : y;
     }
 
     /**
