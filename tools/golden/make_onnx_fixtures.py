@@ -8,8 +8,8 @@ zoo families: a ResNet-style net (Conv+BN+ReLU, MaxPool, residual Add, GlobalAve
 net (biased convs, AdaptiveAvgPool to 2x2, Dropout, x.view(N, -1) which exports as a Shape/Gather/Concat/Reshape
 chain) and a MobileNet-style net (grouped and dilated convs, ReLU6 as Clip, Hardswish, Hardsigmoid, squeeze-excite
 Mul, Concat, LeakyReLU, Tanh, AvgPool with ceil_mode/count_include_pad=False, Softmax), at opsets 11, 13 and 17;
-and a ShuffleNet-style net (Transpose, Split, Slice) at each of opsets 11, 13 and 17 (Split's sizes are an attribute
-before 13, an input from 13).
+a ShuffleNet-style net (Transpose, Split, Slice) at each of opsets 11, 13 and 17 (Split's sizes are an attribute
+before 13, an input from 13); and a decoder of transposed convolutions with GELU (ConvTranspose, Erf).
 
   /usr/bin/python3 tools/golden/make_onnx_fixtures.py [OUT_DIR]
   /usr/bin/python3 tools/golden/make_onnx_fixtures.py --torchvision DIR
@@ -104,6 +104,19 @@ class MiniShuffle(nn.Module):
         p, q = torch.chunk(torch.cat([b, a], dim=1), 2, dim=1)
         z = (p - q)[:, :, 1::2, -7:]
         return self.head(z.permute(0, 2, 3, 1).reshape(n, -1))
+
+
+class MiniDecoder(nn.Module):
+    """Transposed convolutions (grouped, strided with output padding; dilated with unequal strides and pads) and
+    exact GELU, which exports as Div/Erf/Add/Mul."""
+
+    def __init__(self):
+        super().__init__()
+        self.up1 = nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2)
+        self.up2 = nn.ConvTranspose2d(6, 3, (3, 2), stride=(1, 2), padding=(2, 0), dilation=(2, 1), bias=False)
+
+    def forward(self, x):
+        return torch.tanh(self.up2(F.gelu(self.up1(x))))
 
 
 def randomise_bn(model, g):
@@ -220,6 +233,8 @@ def main():
     for opset in (11, 13, 17):
         torch.manual_seed(0)
         export(f"mini_shuffle_opset{opset}", MiniShuffle(), (2, 3, 6, 9), opset, out_dir)
+    torch.manual_seed(0)
+    export("mini_decoder", MiniDecoder(), (2, 4, 3, 4), 13, out_dir)
 
 
 if __name__ == "__main__":

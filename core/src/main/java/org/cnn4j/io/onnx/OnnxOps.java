@@ -23,7 +23,7 @@ final class OnnxOps {
             "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Gemm", "MatMul", "Flatten", "Reshape",
             "Concat", "Pad", "Squeeze", "Unsqueeze", "ReduceMean", "Dropout", "Identity", "Constant", "Shape",
             "Gather", "Cast", "Sqrt", "Exp", "Log", "Neg", "Abs", "ConstantOfShape", "Transpose", "Slice", "Split",
-            "ReduceSum", "Pow", "Erf", "LayerNormalization");
+            "ReduceSum", "Pow", "Erf", "LayerNormalization", "ConvTranspose");
 
     /** What an op needs besides its inputs. */
     record Context(long opset, boolean training, Backend backend) {
@@ -35,6 +35,7 @@ final class OnnxOps {
     static Object run(OnnxDefs.Node n, List<Object> in, Context c) {
         return switch (n.opType()) {
             case "Conv" -> OnnxSpatialOps.conv(n, in, c);
+            case "ConvTranspose" -> OnnxSpatialOps.convTranspose(n, in, c);
             case "BatchNormalization" -> OnnxSpatialOps.batchNorm(n, in, c);
             case "MaxPool", "AveragePool" -> OnnxSpatialOps.pool(n, in);
             case "GlobalAveragePool" -> OnnxSpatialOps.globalPool(n, in, false);

@@ -4,10 +4,12 @@ import java.util.List;
 
 import org.cnn4j.backend.ConvSpec;
 import org.cnn4j.backend.PoolSpec;
+import org.cnn4j.ops.ConvTranspose;
 import org.cnn4j.ops.Convolution;
 import org.cnn4j.ops.Normalization;
 import org.cnn4j.ops.Pooling;
 import org.cnn4j.ops.Shapes;
+import org.cnn4j.ops.Slicing;
 import org.cnn4j.tensor.Tensor;
 
 import static org.cnn4j.io.onnx.OnnxOps.attrFloat;
@@ -73,6 +75,64 @@ final class OnnxSpatialOps {
         ConvSpec spec = new ConvSpec((int) strides[0], (int) strides[1], (int) p[0], (int) p[1], (int) dilations[0],
                 (int) dilations[1], (int) attrInt(n, "group", 1));
         return Convolution.conv2d(x, w, b, spec);
+    }
+
+    /**
+     * ConvTranspose: pads from {@code pads}, or derived from {@code output_shape} or SAME auto_pad as ONNX defines them;
+     * unequal begin/end pads compute with the smaller one and crop the rest (with no output padding).
+     */
+    static Tensor convTranspose(OnnxDefs.Node n, List<Object> in, OnnxOps.Context c) {
+        Tensor x = f(n, in, 0, c), w = f(n, in, 1, c);
+        Tensor b = in.size() > 2 && in.get(2) != null ? f(n, in, 2, c) : null;
+        check2d(n, x);
+        if (w.rank() != 4) {
+            throw fail(n, "expected a 4-D weight, got " + w.shape());
+        }
+        long[] kernel = attrInts(n, "kernel_shape", new long[] {w.dim(2), w.dim(3)});
+        long[] strides = attrInts(n, "strides", new long[] {1, 1});
+        long[] dilations = attrInts(n, "dilations", new long[] {1, 1});
+        long[] outPad = attrInts(n, "output_padding", new long[] {0, 0});
+        long[] outShape = attrInts(n, "output_shape", null);
+        String autoPad = attrString(n, "auto_pad", "NOTSET");
+        long[] p = attrInts(n, "pads", new long[4]);
+        if (p.length != 4 || kernel.length != 2 || strides.length != 2 || dilations.length != 2 || outPad.length != 2) {
+            throw fail(n, "expected 2-D kernel_shape, strides, dilations, output_padding and 4 pads");
+        }
+        if (outShape != null || autoPad.startsWith("SAME")) {
+            p = new long[4];
+            for (int i = 0; i < 2; i++) {
+                long in2 = x.dim(2 + i);
+                long target = outShape != null ? outShape[outShape.length - 2 + i] : in2 * strides[i];
+                long total = strides[i] * (in2 - 1) + outPad[i] + (kernel[i] - 1) * dilations[i] + 1 - target;
+                if (total < 0) {
+                    throw fail(n, "output_shape " + java.util.Arrays.toString(outShape) + " needs negative padding");
+                }
+                boolean lower = autoPad.equals("SAME_LOWER");
+                p[i] = lower ? total - total / 2 : total / 2;
+                p[i + 2] = total - p[i];
+            }
+        }
+        boolean symmetric = p[0] == p[2] && p[1] == p[3];
+        if (!symmetric && (outPad[0] != 0 || outPad[1] != 0)) {
+            throw fail(n, "unequal pads " + java.util.Arrays.toString(p) + " with output_padding are not supported");
+        }
+        ConvSpec spec = new ConvSpec((int) strides[0], (int) strides[1], (int) Math.min(p[0], p[2]),
+                (int) Math.min(p[1], p[3]), (int) dilations[0], (int) dilations[1], (int) attrInt(n, "group", 1));
+        Tensor y;
+        try {
+            y = ConvTranspose.convTranspose2d(x, w, b, spec, (int) outPad[0], (int) outPad[1]);
+        } catch (IllegalArgumentException e) {
+            throw fail(n, e.getMessage());
+        }
+        for (int i = 0; i < 2 && !symmetric; i++) {
+            long extra = Math.abs(p[i] - p[i + 2]);
+            if (extra > 0) {
+                int dim = y.dim(2 + i);
+                int start = p[i] > p[i + 2] ? (int) extra : 0;
+                y = Slicing.slice(y, 2 + i, start, start + dim - (int) extra, 1);
+            }
+        }
+        return y;
     }
 
     static Tensor batchNorm(OnnxDefs.Node n, List<Object> in, OnnxOps.Context c) {

@@ -33,6 +33,8 @@ final class SpatialOpExport {
                     op.in().get(2), op.tensorName().apply((Tensor) op.attr("running_mean")),
                     op.tensorName().apply((Tensor) op.attr("running_var"))),
                     floatAttr("epsilon", (Float) op.attr("eps")));
+            case "conv_transpose2d" -> convTranspose(g, op.hint(), op.in(), op.inShapes().get(1),
+                    (ConvSpec) op.attr("spec"), (int[]) op.attr("output_padding"));
             case "channel_shuffle" -> channelShuffle(g, op.hint(), op.x(), op.out(), (Integer) op.attr("groups"));
             default -> null;
         };
@@ -43,6 +45,15 @@ final class SpatialOpExport {
         return g.node("Conv", hint, new ArrayList<>(in), ints("kernel_shape", weight.dim(2), weight.dim(3)),
                 ints("strides", s.strideH(), s.strideW()), ints("pads", s.padH(), s.padW(), s.padH(), s.padW()),
                 ints("dilations", s.dilationH(), s.dilationW()), intAttr("group", s.groups()));
+    }
+
+    /** ConvTranspose; {@code in} is input, weight [C, K/groups, R, S] and (optionally) bias. */
+    private static String convTranspose(ExportGraph g, String hint, List<String> in, Shape weight, ConvSpec s,
+                                        int[] outputPadding) {
+        return g.node("ConvTranspose", hint, new ArrayList<>(in), ints("kernel_shape", weight.dim(2), weight.dim(3)),
+                ints("strides", s.strideH(), s.strideW()), ints("pads", s.padH(), s.padW(), s.padH(), s.padW()),
+                ints("dilations", s.dilationH(), s.dilationW()), intAttr("group", s.groups()),
+                ints("output_padding", outputPadding[0], outputPadding[1]));
     }
 
     static String pool(ExportGraph g, String op, PoolSpec s, String path, String in) {

@@ -47,7 +47,7 @@ class OnnxPyTorchImportTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mini_resnet", "mini_vgg", "mini_mobile", "mini_shuffle_opset11", "mini_shuffle_opset13",
-        "mini_shuffle_opset17"})
+        "mini_shuffle_opset17", "mini_decoder"})
     void pyTorchExportsGivePyTorchsOutputs(String name) throws IOException {
         OnnxFixture f = fixture(name);
         try (Backends.Use use = Backends.use(CPU); OnnxModel model = OnnxModel.load(f.onnx(), CPU)) {
@@ -103,6 +103,21 @@ class OnnxPyTorchImportTest {
                 fresh.eval();
                 assertArrayEquals(tuned, f.run(fresh, CPU));
             }
+        }
+    }
+
+    /** ConvTranspose and Erf carry gradients to the input and to both transposed-convolution weights. */
+    @Test
+    void importedDecoderGradientsMatchFiniteDifferences() throws IOException {
+        OnnxFixture f = fixture("mini_decoder");
+        try (Backends.Use use = Backends.use(CPU); OnnxModel model = OnnxModel.load(f.onnx(), CPU);
+             Tensor x = Tensor.of(CPU, f.input(), f.inputShape())) {
+            model.eval();
+            assertEquals(Map.of("ConvTranspose", 2, "Constant", 3, "Div", 1, "Erf", 1, "Add", 1, "Mul", 2, "Tanh", 1),
+                    model.operatorCounts());
+            x.requiresGrad(true);
+            GradCheck.check("mini_decoder", in -> model.call(in[0]), x, model.namedParameters().get("up1.weight"),
+                    model.namedParameters().get("up2.weight"));
         }
     }
 
