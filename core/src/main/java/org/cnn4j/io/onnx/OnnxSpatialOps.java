@@ -107,8 +107,8 @@ final class OnnxSpatialOps {
                 if (total < 0) {
                     throw fail(n, "output_shape " + java.util.Arrays.toString(outShape) + " needs negative padding");
                 }
-                boolean lower = autoPad.equals("SAME_LOWER");
-                p[i] = lower ? total - total / 2 : total / 2;
+                // ONNX: SAME_UPPER puts the odd unit at the end, anything else at the start
+                p[i] = autoPad.equals("SAME_UPPER") ? total / 2 : total - total / 2;
                 p[i + 2] = total - p[i];
             }
         }
