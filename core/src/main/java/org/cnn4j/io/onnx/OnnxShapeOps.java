@@ -267,8 +267,8 @@ final class OnnxShapeOps {
     }
 
     static Object gather(OnnxDefs.Node n, List<Object> in) {
-        if (in.get(0) instanceof Tensor table) {
-            return embedding(n, table, ints(n, in, 1));
+        if (in.get(0) instanceof Tensor x) {
+            return gatherFloat(n, x, ints(n, in, 1));
         }
         Ints data = ints(n, in, 0), idx = ints(n, in, 1);
         if (data.dims().length != 1 || attrInt(n, "axis", 0) != 0) {
@@ -281,18 +281,41 @@ final class OnnxShapeOps {
         return new Ints(idx.dims(), out);
     }
 
-    /** Gather of rows of a float [rows, dim] table by integer indices: an embedding lookup. */
-    private static Tensor embedding(OnnxDefs.Node n, Tensor table, Ints idx) {
-        if (table.rank() != 2 || attrInt(n, "axis", 0) != 0) {
-            throw fail(n, "Gather of a float tensor is supported as a row lookup (axis 0 of a 2-D table), got "
-                    + table.shape() + " axis " + attrInt(n, "axis", 0));
+    /**
+     * Gather from a float tensor: rows of a [rows, dim] table by indices of any shape (an embedding lookup), or, on
+     * any axis, one index (the axis goes, as {@code x[:, 0]}) or a vector of them (slices concatenated).
+     */
+    private static Tensor gatherFloat(OnnxDefs.Node n, Tensor x, Ints idx) {
+        int ax = axis(n, attrInt(n, "axis", 0), x.rank());
+        long[] index = idx.data();
+        if (ax == 0 && x.rank() == 2 && idx.dims().length > 1) {
+            float[] ids = new float[index.length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = axis(n, index[i], x.dim(0));
+            }
+            // the ids stay open: the lookup's backward keeps a view of them
+            return Embedding.embedding(Tensor.of(x.backend(), ids, OnnxOps.shapeOf(idx.dims())), x, -1);
         }
-        float[] ids = new float[idx.data().length];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = axis(n, idx.data()[i], table.dim(0));
+        if (idx.dims().length > 1) {
+            throw fail(n, "Gather of a float tensor with indices of shape " + Arrays.toString(idx.dims())
+                    + " is supported as a row lookup in a 2-D table only");
         }
-        // the ids stay open: the lookup's backward keeps a view of them
-        return Embedding.embedding(Tensor.of(table.backend(), ids, OnnxOps.shapeOf(idx.dims())), table, -1);
+        Tensor[] picked = new Tensor[index.length];
+        for (int i = 0; i < picked.length; i++) {
+            int at = axis(n, index[i], x.dim(ax));
+            picked[i] = Slicing.slice(x, ax, at, at + 1, 1);
+        }
+        Tensor y = picked.length == 1 ? picked[0] : Shapes.concat(ax, picked);
+        if (idx.dims().length == 0) {
+            int[] dims = new int[x.rank() - 1];
+            for (int i = 0, j = 0; i < x.rank(); i++) {
+                if (i != ax) {
+                    dims[j++] = x.dim(i);
+                }
+            }
+            y = Shapes.reshape(y, dims);
+        }
+        return y;
     }
 
     static Object cast(OnnxDefs.Node n, Object x, OnnxOps.Context c) {

@@ -117,6 +117,19 @@ class OnnxSliceOpsTest {
         assertTrue(empty.getMessage().contains("selects nothing"), empty.getMessage());
     }
 
+    /** inception_v3's transform_input exports x[:, 0] as Gather on axis 1 with a scalar index. */
+    @Test
+    void gatherOfAFloatTensorPicksAlongAnAxis() {
+        OnnxDefs.Node onAxis1 = new OnnxDefs.Node("g", "Gather", "", List.of("x", "i"), List.of("y"),
+                Map.of("axis", integer("axis", 1)));
+        Tensor one = (Tensor) OnnxOps.run(onAxis1, List.of(iota(2, 3, 2), Ints.scalar(-1)), opset(13));
+        assertEquals(Shape.of(2, 2), one.shape());
+        assertArrayEquals(new float[] {4, 5, 10, 11}, one.toFloatArray());
+        Tensor two = (Tensor) OnnxOps.run(onAxis1, List.of(iota(2, 3, 2), Ints.vector(2, 0)), opset(13));
+        assertEquals(Shape.of(2, 2, 2), two.shape());
+        assertArrayEquals(new float[] {4, 5, 0, 1, 10, 11, 6, 7}, two.toFloatArray());
+    }
+
     @Test
     void transposeDefaultReversesAxes() {
         Tensor y = (Tensor) OnnxOps.run(node("Transpose", 1, Map.of()), List.of(iota(2, 3)), opset(17));
