@@ -10,6 +10,7 @@ import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.ConvSpec;
 import org.cnn4j.cpu.CpuBackend;
+import org.cnn4j.models.GoogLeNet;
 import org.cnn4j.nn.ConvTranspose2d;
 import org.cnn4j.nn.LayerNorm2d;
 import org.cnn4j.nn.Module;
@@ -84,6 +85,14 @@ class OnnxOpExportTest {
     void slicingOpsExportAndReimport() throws Exception {
         try (Backends.Use use = Backends.use(CPU); Slicer slicer = new Slicer()) {
             check(slicer, new int[] {2, 4, 7, 5}, 13);
+        }
+    }
+
+    /** GoogLeNet's transform_input (per-channel constants made in forward) exports as constants. */
+    @Test
+    void googLeNetWithTransformInputExports() throws Exception {
+        try (Backends.Use use = Backends.use(CPU); GoogLeNet net = new GoogLeNet(10, true, true, 0.2f, 0.7f)) {
+            check(net, new int[] {1, 3, 32, 32}, 13);
         }
     }
 
