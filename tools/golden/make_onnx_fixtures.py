@@ -14,7 +14,7 @@ before 13, an input from 13); and a decoder of transposed convolutions with GELU
   /usr/bin/python3 tools/golden/make_onnx_fixtures.py [OUT_DIR]
   /usr/bin/python3 tools/golden/make_onnx_fixtures.py --torchvision DIR
       one torchvision model of every zoo family as its named builder makes it (random weights, seed 0, 10 classes,
-      small inputs; ~900 MB, not committed) for the optional check OnnxTorchvisionImportTest
+      small inputs; ~1.5 GB, not committed) for the optional check OnnxTorchvisionImportTest
       (-Dcnn4j.onnx.torchvisionDir=DIR)
   /usr/bin/python3 tools/golden/make_onnx_fixtures.py --torchvision-small [OUT_DIR]
       the committed ones (models/src/test/resources/onnx/torchvision/, ~9 MB together): torchvision's own classes

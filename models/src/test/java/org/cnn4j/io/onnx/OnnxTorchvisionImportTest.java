@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * torchvision models exported by PyTorch 1.13 ({@code tools/golden/make_onnx_fixtures.py}) load and give
  * torchvision's output, one model of every zoo family. Committed: torchvision's classes at their smallest (width
- * multipliers, small configurations; {@code --torchvision-small}). Not committed (~900 MB): the named builders
+ * multipliers, small configurations; {@code --torchvision-small}). Not committed (~1.5 GB): the named builders
  * ({@code --torchvision DIR}), run with {@code -Dcnn4j.onnx.torchvisionDir=DIR} and skipped otherwise. Tolerance
  * as in {@link OnnxPyTorchImportTest}.
  */
