@@ -25,6 +25,7 @@ import org.cnn4j.nn.ReLU;
 import org.cnn4j.nn.Sequential;
 import org.cnn4j.nn.Sigmoid;
 import org.cnn4j.nn.Tanh;
+import org.cnn4j.ops.Shapes;
 import org.cnn4j.tensor.MemoryScope;
 import org.cnn4j.tensor.NoGrad;
 import org.cnn4j.tensor.Shape;
@@ -84,21 +85,25 @@ class OnnxLayerExportTest {
         }
     }
 
-    /** A layer computing with a Java float: the scalar is not in the autograd graph. */
-    static final class TimesTwo extends Module {
+    /** A layer calling an op that has an ONNX form only through its layer (the embedding lookup). */
+    static final class Lookup extends Module {
+        Lookup() {
+            registerParameter("table", Tensor.full(Backends.current(), Shape.of(4, 4), 0.5f));
+        }
+
         @Override
         public Tensor forward(Tensor x) {
-            return x.mul(2f);
+            return Shapes.reshape(org.cnn4j.ops.Embedding.embedding(x, parameter("table"), -1), x.dim(0), 16);
         }
     }
 
     @Test
     void opWithoutOnnxFormNamesTheModuleAndOp() {
         try (Backends.Use use = Backends.use(CPU);
-             Sequential net = new Sequential(new Linear(4, 4), new TimesTwo(), new Linear(4, 2))) {
+             Sequential net = new Sequential(new Lookup(), new ReLU(), new Linear(16, 2))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Onnx.export(net, Shape.of(1, 4), dir.resolve("bad.onnx")));
-            assertTrue(e.getMessage().contains("module '1' (TimesTwo)") && e.getMessage().contains("op 'mul'"),
+            assertTrue(e.getMessage().contains("module '0' (Lookup)") && e.getMessage().contains("op 'embedding'"),
                     e.getMessage());
             assertTrue(!Files.exists(dir.resolve("bad.onnx")));
         }
