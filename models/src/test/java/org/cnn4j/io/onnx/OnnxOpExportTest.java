@@ -97,7 +97,9 @@ class OnnxOpExportTest {
     }
 
     private void check(Module model, int[] shape, int opset) throws Exception {
-        Path file = dir.resolve(model.typeName() + opset + ".onnx");
+        // -Dcnn4j.onnx.keepDir=DIR keeps the files for tools/onnx/check.py
+        String keep = System.getProperty("cnn4j.onnx.keepDir");
+        Path file = (keep == null ? dir : Path.of(keep)).resolve(model.typeName() + opset + ".onnx");
         Onnx.export(model, Shape.of(shape), file, opset);
         float[] input = new float[Math.toIntExact(Shape.of(shape).numel())];
         Random r = new Random(5);
