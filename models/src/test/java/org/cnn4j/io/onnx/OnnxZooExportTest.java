@@ -46,7 +46,9 @@ class OnnxZooExportTest {
     /**
      * One member of each family by default (the smallest, or the first when sizes are alike);
      * {@code -Dcnn4j.onnx.fullZoo=true} runs every model the registry lists except TextCNN, whose forward reads the
-     * token ids on the host and so has no traced graph ({@link #textCnnIsRefusedWithAReason}).
+     * token ids on the host and so has no traced graph ({@link #textCnnIsRefusedWithAReason}); RegNetY-128GF's 2.6 GB
+     * of parameters exceed protobuf's 2 GiB and are refused with that reason. The full run needs a test heap larger
+     * than the default 3 GB (the root pom's argLine): about 17 minutes on 2 cores with 6 to 10 GB.
      */
     static Stream<String> zoo() {
         if (Boolean.getBoolean("cnn4j.onnx.fullZoo")) {
@@ -109,6 +111,14 @@ class OnnxZooExportTest {
             // -Dcnn4j.onnx.keepDir=DIR keeps the files for tools/onnx/check.py
             String keep = System.getProperty("cnn4j.onnx.keepDir");
             Path file = (keep == null ? dir : Path.of(keep)).resolve(name + ".onnx");
+            long parameterBytes = model.stateDict().values().stream().mapToLong(t -> 4 * t.numel()).sum();
+            if (parameterBytes > Integer.MAX_VALUE) {
+                // regnet_y_128gf: one protobuf message holds at most 2 GiB, and external data is not written
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> Onnx.export(model, Shape.of(shape), file));
+                assertTrue(e.getMessage().contains("limited to 2 GiB"), e.getMessage());
+                return;
+            }
             Onnx.export(model, Shape.of(shape), file);
 
             float[] input = new float[Math.toIntExact(Shape.of(shape).numel())];
