@@ -44,8 +44,10 @@ public final class LayerExporters {
             return SpatialOpExport.conv(g, path, List.of(in, kernel, g.parameter(path + ".bias", m.bias())),
                     Shape.of(m.outFeatures(), m.inFeatures(), 1, 1), ConvSpec.of(1, 0));
         });
-        register(MaxPool2d.class, (g, m, path, in, inShape, outShape) -> SpatialOpExport.pool(g, "MaxPool", m.spec(), path, in));
-        register(AvgPool2d.class, (g, m, path, in, inShape, outShape) -> SpatialOpExport.pool(g, "AveragePool", m.spec(), path, in));
+        register(MaxPool2d.class, (g, m, path, in, inShape, outShape) ->
+                SpatialOpExport.pool(g, "MaxPool", m.spec(), path, in));
+        register(AvgPool2d.class, (g, m, path, in, inShape, outShape) ->
+                SpatialOpExport.pool(g, "AveragePool", m.spec(), path, in));
         register(AdaptiveAvgPool2d.class, (g, m, path, in, inShape, outShape) ->
                 AdaptivePoolExport.export(g, path, in, inShape, outShape));
         // token ids travel as floats in cnn4j and as integers in ONNX's Gather

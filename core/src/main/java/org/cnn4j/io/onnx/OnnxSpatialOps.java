@@ -78,8 +78,8 @@ final class OnnxSpatialOps {
     }
 
     /**
-     * ConvTranspose: pads from {@code pads}, or derived from {@code output_shape} or SAME auto_pad as ONNX defines them;
-     * unequal begin/end pads compute with the smaller one and crop the rest (with no output padding).
+     * ConvTranspose: pads from {@code pads}, or derived from {@code output_shape} or SAME auto_pad as ONNX defines
+     * them; unequal begin/end pads compute with the smaller one and crop the rest (with no output padding).
      */
     static Tensor convTranspose(OnnxDefs.Node n, List<Object> in, OnnxOps.Context c) {
         Tensor x = f(n, in, 0, c), w = f(n, in, 1, c);

@@ -167,7 +167,8 @@ class OnnxZooExportTest {
                 // every parameter is kept under its name, but for the auxiliary classifiers (training only)
                 Set<String> missing = new HashSet<>(parameterNames);
                 missing.removeAll(imported.stateDict().keySet());
-                assertTrue(missing.stream().allMatch(k -> k.toLowerCase().startsWith("aux")), name + ": names lost " + missing);
+                assertTrue(missing.stream().allMatch(k -> k.toLowerCase().startsWith("aux")),
+                        name + ": names lost " + missing);
             }
         }
     }
