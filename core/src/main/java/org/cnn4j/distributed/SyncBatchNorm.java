@@ -122,18 +122,26 @@ public final class SyncBatchNorm implements BatchNorm2d.TrainingNorm {
         float[] g = gamma.toFloatArray();
         float[] b = beta.toFloatArray();
         float[] y = new float[xv.length];
-        for (int i = 0; i < n; i++) {
-            for (int ch = 0; ch < c; ch++) {
+        for (int ch = 0; ch < c; ch++) {
+            // the CPU kernel's float arithmetic: one process and N ranks then differ only in the statistics' last bits
+            float m = (float) mean[ch];
+            float s = (float) (invStd[ch] * g[ch]);
+            for (int i = 0; i < n; i++) {
                 int base = (i * c + ch) * inner;
-                double scale = invStd[ch] * g[ch];
                 for (int k = 0; k < inner; k++) {
-                    y[base + k] = (float) ((xv[base + k] - mean[ch]) * scale + b[ch]);
+                    y[base + k] = (xv[base + k] - m) * s + b[ch];
                 }
             }
         }
         double count = total;
+        double[] savedMean = new double[c]; // saved as floats, as the CPU kernel saves them for its backward
+        double[] savedInvStd = new double[c];
+        for (int ch = 0; ch < c; ch++) {
+            savedMean[ch] = (float) mean[ch];
+            savedInvStd[ch] = (float) invStd[ch];
+        }
         return Autograd.record(Tensor.of(be, y, x.shape()), "sync_batch_norm", new Tensor[] {x, gamma, beta},
-                dy -> backward(x, gamma, dy, mean, invStd, count));
+                dy -> backward(x, gamma, dy, savedMean, savedInvStd, count));
     }
 
     /**
@@ -147,13 +155,13 @@ public final class SyncBatchNorm implements BatchNorm2d.TrainingNorm {
         float[] xv = x.toFloatArray();
         float[] dy = dyTensor.toFloatArray();
         float[] g = gamma.toFloatArray();
-        double[] local = new double[2 * c];
+        double[] local = new double[2 * c]; // per channel: sum of dy, sum of dy * (x - mean)
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < c; ch++) {
                 int base = (i * c + ch) * inner;
                 for (int k = 0; k < inner; k++) {
                     local[ch] += dy[base + k];
-                    local[c + ch] += dy[base + k] * (xv[base + k] - mean[ch]) * invStd[ch];
+                    local[c + ch] += dy[base + k] * (xv[base + k] - mean[ch]);
                 }
             }
         }
@@ -161,19 +169,22 @@ public final class SyncBatchNorm implements BatchNorm2d.TrainingNorm {
         float[] dx = new float[xv.length];
         for (int ch = 0; ch < c; ch++) {
             double sumDy = 0;
-            double sumDyXhat = 0;
+            double sumDyCentred = 0;
             for (double[] r : all) {
                 sumDy += r[ch];
-                sumDyXhat += r[c + ch];
+                sumDyCentred += r[c + ch];
             }
             double scale = g[ch] * invStd[ch];
             double meanDy = sumDy / count;
-            double meanDyXhat = sumDyXhat / count;
+            double meanDyXhat = sumDyCentred * invStd[ch] / count;
+            // dx = scale * (dy - meanDy - (x - mean) * invStd * meanDyXhat) in the CPU kernel's float form
+            float fDy = (float) scale;
+            float fX = (float) (-scale * invStd[ch] * meanDyXhat);
+            float f0 = (float) (scale * (invStd[ch] * meanDyXhat * mean[ch] - meanDy));
             for (int i = 0; i < n; i++) {
                 int base = (i * c + ch) * inner;
                 for (int k = 0; k < inner; k++) {
-                    double xhat = (xv[base + k] - mean[ch]) * invStd[ch];
-                    dx[base + k] = (float) (scale * (dy[base + k] - meanDy - xhat * meanDyXhat));
+                    dx[base + k] = fDy * dy[base + k] + fX * xv[base + k] + f0;
                 }
             }
         }
@@ -181,7 +192,7 @@ public final class SyncBatchNorm implements BatchNorm2d.TrainingNorm {
         float[] dbeta = new float[c];
         for (int ch = 0; ch < c; ch++) {
             dbeta[ch] = (float) local[ch];
-            dgamma[ch] = (float) local[c + ch];
+            dgamma[ch] = (float) (local[c + ch] * invStd[ch]);
         }
         Backend be = x.backend();
         Shape cs = Shape.of(c);
