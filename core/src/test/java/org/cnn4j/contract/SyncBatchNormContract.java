@@ -34,7 +34,6 @@ import org.cnn4j.testing.GradCheck;
 import org.cnn4j.train.Fit;
 import org.cnn4j.train.OptimizerKind;
 import org.cnn4j.train.TrainConfig;
-import org.cnn4j.train.TrainListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -207,26 +206,17 @@ public abstract class SyncBatchNormContract extends BackendTestBase {
         return config().optimizer(OptimizerKind.SGD).momentum(0.9).lr(0.05).batchSize(16).epochs(5).build();
     }
 
-    private static final class StepLosses implements TrainListener {
-        final List<Double> values = new ArrayList<>();
-
-        @Override
-        public void stepFinished(int epoch, int step, int steps, double loss, double imagesPerSecond) {
-            values.add(loss);
-        }
-    }
-
     private List<Double> trainTwoRanks(boolean sync) {
         List<Module> replicas = List.of(bnNet(3), bnNet(3));
         try {
-            List<Ranks.Outcome<StepLosses>> ranks = Ranks.inProcess(2, TIMEOUT, c -> {
+            List<Ranks.Outcome<DistributedFitContract.Losses>> ranks = Ranks.inProcess(2, TIMEOUT, c -> {
                 Module m = replicas.get(c.rank());
                 try (Backends.Use use = Backends.use(backend); MemoryScope scope = MemoryScope.open();
                      DistributedDataParallel ddp = new DistributedDataParallel(m, c)) {
                     if (sync) {
                         assertEquals(List.of("1"), SyncBatchNorm.convert(m, ddp.collective()));
                     }
-                    StepLosses losses = new StepLosses();
+                    DistributedFitContract.Losses losses = new DistributedFitContract.Losses();
                     new Fit(sgd(), m, data(64, 32), backend).distributed(ddp).addListener(losses).run(null);
                     return losses;
                 }
@@ -245,7 +235,7 @@ public abstract class SyncBatchNormContract extends BackendTestBase {
      */
     @Test
     void twoRanksWithSyncBatchNormTrainLikeOneProcess() throws Exception {
-        StepLosses single = new StepLosses();
+        DistributedFitContract.Losses single = new DistributedFitContract.Losses();
         try (Module model = bnNet(3)) {
             new Fit(sgd(), model, data(64, 32), backend).addListener(single).run(null);
         }
