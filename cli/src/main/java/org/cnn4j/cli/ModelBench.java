@@ -14,8 +14,12 @@ import org.cnn4j.tensor.MemoryScope;
 import org.cnn4j.tensor.NoGrad;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
+import org.cnn4j.train.TrainingLoss;
 
-/** Whole-model benchmark cases: an inference forward pass, or a full training step (SGD with momentum). */
+/**
+ * Whole-model benchmark cases: an inference forward pass, or a full training step (SGD with momentum; the loss as
+ * {@code cnn train} computes it, auxiliary heads included).
+ */
 final class ModelBench {
     private ModelBench() {
     }
@@ -47,7 +51,7 @@ final class ModelBench {
                 model.train();
                 Runnable step = () -> {
                     try (MemoryScope scope = MemoryScope.open()) {
-                        Tensor loss = Losses.crossEntropy(model.call(x), labels);
+                        Tensor loss = TrainingLoss.of(model, x, l -> Losses.crossEntropy(l, labels)).loss();
                         sgd.zeroGrad();
                         loss.backward();
                         sgd.step();
