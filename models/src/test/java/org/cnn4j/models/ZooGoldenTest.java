@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * One member of every zoo family against torchvision (fixtures from tools/golden/make_zoo_fixtures.py, weights
  * from {@link GoldenWeights#fillHashed}): eval-mode logits, and the loss and every parameter's gradient of one
  * training-mode step (batch statistics, auxiliary heads included through the training loop's {@link TrainingLoss},
- * dropout and stochastic depth off as in the generator). Tolerances are derived in the generator from torch's own float32-vs-float64 error (see its
- * comments).
+ * dropout and stochastic depth off as in the generator). Tolerances are derived in the generator from torch's own
+ * float32-vs-float64 error (see its comments).
  */
 class ZooGoldenTest {
     static final Backend CPU = new CpuBackend();
