@@ -134,8 +134,16 @@ public abstract class FitAuxAndDepthContract extends BackendTestBase {
             Tensor loss = Losses.crossEntropy(model.fc.call(h), b.labels())
                     .add(Losses.crossEntropy(model.aux.call(h), b.labels()).mul((float) AUX_WEIGHT));
             loss.backward();
-            // the same operations in the same order: the loop's gradients are these bit for bit
-            model.namedParameters().forEach((k, p) -> assertArrayEquals(p.grad().toFloatArray(), grads.get(k), k));
+            // The same operations in the same order: bit for bit on the CPU. A GPU may sum in another order (atomic
+            // reductions over the 16 x 8 x 8 positions), so allow n * eps32 = 1024 * 6e-8 ~ 6e-5 of the largest value.
+            model.namedParameters().forEach((k, p) -> {
+                float[] expected = p.grad().toFloatArray();
+                float largest = 0;
+                for (float v : expected) {
+                    largest = Math.max(largest, Math.abs(v));
+                }
+                assertArrayEquals(expected, grads.get(k), 1e-4f * largest, k);
+            });
         }
     }
 
