@@ -142,17 +142,34 @@ RULES = [
 
 
 def mutants(report_dir):
-    """(class, method, line, description, status) of every mutant in one PIT report."""
+    """(class, method, line, description, status, source root) of every mutant in one PIT report."""
     tree = ET.parse(os.path.join(report_dir, "mutations.xml"))
+    root = run_root(report_dir)
     return [(m.find("mutatedClass").text, m.find("mutatedMethod").text, int(m.find("lineNumber").text),
-             m.find("description").text, m.get("status")) for m in tree.getroot()]
+             m.find("description").text, m.get("status"), root) for m in tree.getroot()]
 
 
-def source_line(cls, line):
-    """The text of the mutated line, from this checkout's sources (empty when not found)."""
-    top = cls.split("$")[0]
+def top_class(cls):
+    """The top-level class a (possibly nested) class belongs to: a later run replaces whole top-level classes."""
+    return cls.split("$")[0]
+
+
+def run_root(report_dir):
+    """The checkout a report was made from (MODULE/target/pit-reports sits in it), whose sources its line numbers
+    refer to; this checkout when the report no longer sits in one."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(report_dir))))
+    return root if os.path.isdir(os.path.join(root, "core", "src", "main", "java")) else ROOT
+
+
+def source_path(cls, root):
+    top = top_class(cls)
     module = "cpu-backend" if top.startswith("org.cnn4j.cpu.") else "core"
-    path = os.path.join(ROOT, module, "src", "main", "java", *top.split(".")) + ".java"
+    return os.path.join(root, module, "src", "main", "java", *top.split(".")) + ".java"
+
+
+def source_line(cls, line, root=ROOT):
+    """The text of the mutated line, from the sources of the run's checkout (empty when not found)."""
+    path = source_path(cls, root)
     try:
         with open(path, encoding="utf-8") as f:
             lines = f.read().split("\n")
@@ -161,8 +178,8 @@ def source_line(cls, line):
         return ""
 
 
-def reason(cls, method, desc, line=0):
-    text = source_line(cls, line) if line else ""
+def reason(cls, method, desc, line=0, root=ROOT):
+    text = source_line(cls, line, root) if line else ""
     for rule in RULES:
         c, m, d, why = rule[:4]
         if re.search(c, cls) and re.search(m, method) and re.search(d, desc) and (
@@ -181,25 +198,28 @@ def main(argv):
             ms = mutants(d)
             print("%s: %d mutants, %s" % (d, len(ms), dict(collections.Counter(m[4] for m in ms))))
             found += ms
-        redone = {m[0].rsplit(".", 1)[0] for m in found}
-        merged = [m for m in merged if m[0].rsplit(".", 1)[0] not in redone] + found
+        # a later run replaces every top-level class it mutated, and drops those its checkout no longer has
+        redone = {top_class(m[0]) for m in found}
+        roots = {m[5] for m in found}
+        merged = [m for m in merged if top_class(m[0]) not in redone
+                  and any(os.path.exists(source_path(m[0], r)) for r in roots)] + found
     everything = merged
     total = collections.Counter(m[4] for m in everything)
-    rows = [m[:4] + (m[4],) for m in everything if m[4] in ("SURVIVED", "NO_COVERAGE")]
+    rows = [m for m in everything if m[4] in ("SURVIVED", "NO_COVERAGE")]
     n = len(everything)
     detected = n - total["SURVIVED"] - total["NO_COVERAGE"]
     print("together: %d mutants, %d detected (killed %d, timed out %d, other %d): mutation score %.1f%%"
           % (n, detected, total["KILLED"], total["TIMED_OUT"], detected - total["KILLED"] - total["TIMED_OUT"],
              100.0 * detected / max(1, n)))
-    by_reason = collections.Counter(reason(c, m, d, line) for c, m, line, d, _ in rows)
+    by_reason = collections.Counter(reason(c, m, d, line, root) for c, m, line, d, _, root in rows)
     for why, k in by_reason.most_common():
         print("%4d  %s" % (k, why))
     print()
     if markdown:
         print("| class | line | method | mutant | status | why it is accepted |")
         print("|---|---|---|---|---|---|")
-    for c, m, line, d, status in sorted(rows):
-        why = reason(c, m, d, line)
+    for c, m, line, d, status, root in sorted(rows):
+        why = reason(c, m, d, line, root)
         short = c.replace("org.cnn4j.", "")
         if markdown:
             print("| %s | %d | %s | %s | %s | %s |" % (short, line, m.replace("$", "\\$"), d, status, why))
