@@ -3,8 +3,12 @@
 
 Usage: tools/mutation/survivors.py [--markdown] [RUN ...]
    RUN: report directories of one PIT run, comma-separated (default, after ./mvnw -P mutation verify:
-   core/target/pit-reports,cpu-backend/target/pit-reports). A later RUN replaces the earlier runs' results in
-   every package it mutated (e.g. a rerun of the core packages after new tests).
+   core/target/pit-reports,cpu-backend/target/pit-reports). Each directory sits in the checkout the run was made
+   from (MODULE/target/pit-reports), whose sources give the mutated lines. A later RUN replaces the earlier runs'
+   results for every top-level class it mutated (e.g. a targeted rerun after new tests, see docs/testing.md) and
+   drops classes its checkout no longer has (renamed or removed). A RUN written +DIRS is the same checkout as the
+   run before it under another configuration (-Dmutation.vector=false, the scalar kernels): a mutant counts as
+   detected when either run detected it.
 
 Prints the score of each report and of both together, then every SURVIVED or NO_COVERAGE mutant with the first
 rule of RULES below that matches it (class, method and PIT's description, as regular expressions). A mutant that
@@ -142,11 +146,23 @@ RULES = [
 
 
 def mutants(report_dir):
-    """(class, method, line, description, status, source root) of every mutant in one PIT report."""
+    """(class, method, line, description, status, source root, identity) of every mutant in one PIT report."""
     tree = ET.parse(os.path.join(report_dir, "mutations.xml"))
     root = run_root(report_dir)
-    return [(m.find("mutatedClass").text, m.find("mutatedMethod").text, int(m.find("lineNumber").text),
-             m.find("description").text, m.get("status"), root) for m in tree.getroot()]
+    found = []
+    for m in tree.getroot():
+        identity = tuple(m.findtext(f) for f in ("mutatedClass", "mutatedMethod", "methodDescription", "lineNumber",
+                                                 "mutator")) + (tuple(i.text for i in m.iter("index")),)
+        found.append((m.find("mutatedClass").text, m.find("mutatedMethod").text, int(m.find("lineNumber").text),
+                      m.find("description").text, m.get("status"), root, identity))
+    return found
+
+
+def union(earlier, again):
+    """The mutants of one checkout run twice under two configurations: detected when either run detected it."""
+    alive = ("SURVIVED", "NO_COVERAGE")
+    better = {m[6]: m for m in again if m[4] not in alive}
+    return [better.get(m[6], m) if m[4] in alive else m for m in earlier]
 
 
 def top_class(cls):
@@ -192,12 +208,17 @@ def main(argv):
     markdown = "--markdown" in argv
     dirs = [a for a in argv if not a.startswith("--")] or [",".join(os.path.join(ROOT, d) for d in DEFAULT_REPORTS)]
     merged = []
-    for run in dirs:
+    for number, run in enumerate(dirs, 1):
         found = []
-        for d in run.split(","):
+        for d in run.lstrip("+").split(","):
             ms = mutants(d)
-            print("%s: %d mutants, %s" % (d, len(ms), dict(collections.Counter(m[4] for m in ms))))
+            label = os.path.relpath(os.path.abspath(d), ms[0][5] if ms else ROOT)
+            print("run %d%s: %s: %d mutants, %s" % (number, " (+ the run before)" if run.startswith("+") else "",
+                                                   label, len(ms), dict(collections.Counter(m[4] for m in ms))))
             found += ms
+        if run.startswith("+"):
+            merged = union(merged, found)
+            continue
         # a later run replaces every top-level class it mutated, and drops those its checkout no longer has
         redone = {top_class(m[0]) for m in found}
         roots = {m[5] for m in found}
@@ -211,14 +232,14 @@ def main(argv):
     print("together: %d mutants, %d detected (killed %d, timed out %d, other %d): mutation score %.1f%%"
           % (n, detected, total["KILLED"], total["TIMED_OUT"], detected - total["KILLED"] - total["TIMED_OUT"],
              100.0 * detected / max(1, n)))
-    by_reason = collections.Counter(reason(c, m, d, line, root) for c, m, line, d, _, root in rows)
+    by_reason = collections.Counter(reason(c, m, d, line, root) for c, m, line, d, _, root, _ in rows)
     for why, k in by_reason.most_common():
         print("%4d  %s" % (k, why))
     print()
     if markdown:
         print("| class | line | method | mutant | status | why it is accepted |")
         print("|---|---|---|---|---|---|")
-    for c, m, line, d, status, root in sorted(rows):
+    for c, m, line, d, status, root, _ in sorted(rows):
         why = reason(c, m, d, line, root)
         short = c.replace("org.cnn4j.", "")
         if markdown:
