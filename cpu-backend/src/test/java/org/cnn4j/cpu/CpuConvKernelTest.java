@@ -1,5 +1,7 @@
 package org.cnn4j.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.util.Random;
 
 import org.cnn4j.backend.ConvSpec;
@@ -53,6 +55,8 @@ class CpuConvKernelTest {
         new Case(2, 3, 5, 6, 2, 3, 4, 0, 1, 1),      // stride larger than the kernel: untouched input pixels
         new Case(2, 2, 7, 11, 3, 1, 3, new ConvSpec(2, 1, 0, 1, 1, 2, 1)), // 1x3 kernel, anisotropic spec
         new Case(1, 3, 8, 6, 2, 2, 3, new ConvSpec(1, 2, 1, 0, 3, 1, 1)),  // 2x3 kernel, dilation 3x1
+        new Case(1, 2, 2, 2, 3, 3, 1, 2, 1, 1),      // padding as wide as the input: a tap left of every pixel
+        new Case(1, 2, 2, 2, 3, 3, 2, 2, 2, 1),      // stride 2, dilation 2: a tap just right of every pixel
     };
 
     private final Random random = new Random(11);
@@ -144,6 +148,20 @@ class CpuConvKernelTest {
                 KernelAssert.assertClose("concurrent backward filter " + cs, dwRef, dw, dw.length, 2e-4, 1e-4);
             }
         });
+    }
+
+    /** The weight gradient's per-part sums, added in parallel ranges (3 on 3 threads here): each index once. */
+    @Test
+    void partsAreAddedOverParallelRanges() {
+        int size = 40_000, parts = 3;
+        float[] partial = KernelAssert.uniform(random, parts * size);
+        float[] out = new float[size];
+        try (CpuThreads.PoolScope pool = CpuThreads.useThreads(3)) {
+            CpuConv.addParts(partial, parts, size, out);
+        }
+        for (int i = 0; i < size; i++) {
+            assertEquals(partial[i] + partial[size + i] + partial[2 * size + i], out[i], 0f, "index " + i);
+        }
     }
 
     static int prod(int[] dims) {

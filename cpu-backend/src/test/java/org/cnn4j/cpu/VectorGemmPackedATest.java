@@ -1,5 +1,6 @@
 package org.cnn4j.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
@@ -31,6 +32,13 @@ class VectorGemmPackedATest {
                 }
             }
         }
+    }
+
+    @Test
+    void zeroDepthScalesC() {
+        float[] c = {1f, 2f, 3f, 4f, 5f, 6f, 7f};
+        VectorGemm.gemmPackedA(2, 3, 0, new float[0], 0, false, new float[0], 0, 3, 0.5f, c, 1, 3);
+        assertArrayEquals(new float[] {1f, 1f, 1.5f, 2f, 2.5f, 3f, 3.5f}, c); // C = beta C, c[0] is outside
     }
 
     @Test
