@@ -43,6 +43,7 @@ RULES = [
     (r"org\.cnn4j\.cpu\.Winograd\$Grid", r"of", r"", SCHEDULING),
     (r"org\.cnn4j\.cpu\.(CpuActivation)", r"^(forward|backward)$", r"negated conditional", SCHEDULING),
     (r"org\.cnn4j\.cpu\.CpuBatchNorm", r"^sum|sumSquaredDeviations|sumProductsCentred", r"boundary", UNROLL),
+    (r"org\.cnn4j\.cpu\.CpuGemm", r"kernel", r"boundary", UNROLL, r"p \+ 4 <= kc"),
     (r"org\.cnn4j\.cpu\.CpuArrayPool", r"", r"",
      "memory only: the pool of released arrays (how many are kept, when they are zeroed in parallel); a "
      "wrong choice costs memory or speed, never a value"),
@@ -73,13 +74,13 @@ RULES = [
      "WinogradTest.cpuConvDispatchMatchesReference kills", r"paysOff"),
     (r"org\.cnn4j\.cpu\.(CpuConv|Im2col|CpuGemm|VectorGemm|Winograd)", r"", r"boundary",
      "equivalent: the bound of a loop over bands, blocks or tiles; the extra iteration has an empty range",
-     r"(p0 < d\.p|qLo >= qHi|jc < n|pc < k|i0 < m|g0 < nc|m <= 0 \|\| n <= 0)"),
-    (r"org\.cnn4j\.cpu\.(CpuGemm|VectorGemm)", r"", r"Replaced integer",
+     r"(p0 < d\.p|qLo >= qHi|jc < n|pc < k|p0 < k;|i0 < m|g0 < nc|m <= 0 \|\| n <= 0|b = from; b < to)"),
+    (r"org\.cnn4j\.cpu\.(CpuGemm|VectorGemm|Winograd)", r"", r"Replaced integer",
      "equivalent: a tile count rounded up one more (or less) only adds or drops a tile past the edge of the "
-     "matrix, which has no rows and does nothing", r"tiles[MN] = \("),
+     "matrix, which has no rows and does nothing", r"(tiles[MN]|panels|groups|blocks) = \("),
     (r"org\.cnn4j\.cpu\.CpuConv\$Dims", r"of", r"",
      "correct either way: the band height (how many output rows one im2col matrix holds); bands of every size "
-     "are tested (bandsOfOutputRowsMatchReference)", r"rows = wd\[1\]"),
+     "are tested (bandsOfOutputRowsMatchReference)", r"(rows = wd\[1\]|int band = )"),
     (r"org\.cnn4j\.cpu\.(CpuConvReference|CpuPoolReference)", r"", r"",
      "the oracle clears its output first, and the tests always hand it a fresh (zeroed) array; not equivalent "
      "for a caller that reuses arrays", r"Arrays\.fill\("),
@@ -142,6 +143,47 @@ RULES = [
      "equivalent to float precision: the series' stopping rule; terms below 1e-17 of the sum change nothing"),
     (r"org\.cnn4j\.cpu\.Erf", r"erfc?$", r"boundary",
      "equivalent: at the switch point (z = 0, |z| = 3) both formulas agree to double precision (ErfTest)"),
+]
+
+
+# Rules added after analysing the survivors that the first rules left "not analysed yet" (2026-11-29).
+PADDING = ("equivalent: the zeros of the padding rows of packed A or padding columns of packed B only reach the "
+           "cells of the edge buffer past the matrix's edge, which are never copied into C, whatever stale values "
+           "the workspace held there")
+RULES += [
+    (r"org\.cnn4j\.cpu\.VectorPack", r"packA|packB", r"", PADDING, r"(= 0f;|p < kc; p\+\+\) \{$|cols < nr|fill\()"),
+    (r"org\.cnn4j\.cpu\.Winograd$", r"transformFilters", r"", PADDING, r"(packed && size != kc|fill\(u, 0)"),
+    (r"org\.cnn4j\.cpu\.VectorGemm", r"paddedRows", r"",
+     "equivalent: pads A to more rows, the same way in the buffer size, the packing and the reading (all use "
+     "paddedRows); the extra rows are padding"),
+    (r"org\.cnn4j\.cpu\.CpuGemm", r"^gemm$", r"negated conditional",
+     "correct either way: chooses the vector or the scalar GEMM, each tested against the reference loop",
+     r"VectorSupport\.ENABLED"),
+    (r"org\.cnn4j\.cpu\.CpuElementwise", r"binaryRun", r"negated conditional",
+     "speed only: negating a test of the (1, 0) shortcut sends those runs to the strided loop, correct for any "
+     "strides; the only run it could send the other way, strides (0, 0), is the one-element rank-0 op, where "
+     "both loops read the same two values", r"sa == 1 && sb == 0"),
+    (r"org\.cnn4j\.cpu\.CpuScratch", r"get", r"boundary",
+     "speed only: reallocates a buffer of the size it already has (its contents are unspecified either way)"),
+    (r"org\.cnn4j\.cpu\.Im2col", r"firstValid", r"boundary",
+     "equivalent: at off = 0 the formula gives (stride - 1) / stride = 0, the same as the shortcut"),
+    (r"org\.cnn4j\.cpu\.Winograd$", r"backwardFilter", r"boundary",
+     "equivalent: with from == cin the input-channel range [cin, min(to, cin)) is empty", r"from < g\.cin"),
+    (r"org\.cnn4j\.cpu\.Winograd$", r"loadTiles", r"boundary",
+     "equivalent: the fifth column's write lands on the next row's first entry, which that row then writes, "
+     "or after the last row on entry 16 of the 36-entry workspace, which the 4x4 transform never reads",
+     r"b < TILE"),
+    (r"org\.cnn4j\.cpu\.WinogradTransforms", r"outputGradient", r"boundary",
+     "equivalent: a fifth pass reads and writes rows past the 16 inputs and 24 temporaries (the workspace rows "
+     "are 36), which the second pass never reads", r"a < 4"),
+    (r"org\.cnn4j\.cpu\.CpuPool", r"windowMax", r"",
+     "equivalent: the running maximum keeps the first of equal values, which are the same float except for a "
+     "signed zero, and a zero maximum is read again at the first maximum (argMax); the mutant keeps the last of "
+     "equal values or re-reads a non-zero maximum, the same float either way", r"(v > max|max == 0f \|\| nan)"),
+    (r"org\.cnn4j\.ops\.Shapes", r"flatten", r"boundary",
+     "equivalent: the extra iteration writes dims[start], which the next line overwrites", r"i < start"),
+    (r"org\.cnn4j\.optim\.Optimizer", r"paramIndex", r"boundary",
+     "equivalent: dot is searched from index 6, so it is -1 or at least 6, never 0", r"dot < 0"),
 ]
 
 
