@@ -68,6 +68,47 @@ class WinogradTest {
     }
 
     /**
+     * Each pass alone on a new thread with one worker, so that everything runs on that thread and its scratch arrays
+     * start empty: a pass that asked for less scratch than it uses fails here. (In the test above, earlier cases
+     * have already grown the scratch of the threads they ran on, which would hide it.)
+     */
+    @Test
+    void eachPassSizesItsScratchOnAFreshThread() throws InterruptedException {
+        for (int[] cs : new int[][] {CASES[1], CASES[5]}) {
+            int n = cs[0], c = cs[1], h = cs[2], w = cs[3], k = cs[4], budget = cs[7];
+            ConvSpec spec = new ConvSpec(1, 1, cs[5], cs[6], 1, 1, 1);
+            int[] xd = {n, c, h, w}, wd = {k, c, 3, 3}, yd = {n, k, spec.outH(h, 3), spec.outW(w, 3)};
+            float[] x = KernelAssert.uniform(random, n * c * h * w), wt = KernelAssert.uniform(random, k * c * 9);
+            float[] dy = KernelAssert.uniform(random, CpuConvKernelTest.prod(yd));
+            Exact exact = new Exact(x, xd, wt, wd, dy, yd, spec);
+            String name = java.util.Arrays.toString(cs);
+            float[] y = new float[dy.length], dx = new float[x.length], dw = new float[wt.length];
+            onFreshThread(() -> Winograd.forward(x, xd, wt, wd, y, yd, spec, budget));
+            check("forward on a fresh thread " + name, y, exact.y, exact.yScale);
+            onFreshThread(() -> Winograd.backwardData(dy, yd, wt, wd, dx, xd, spec, budget));
+            check("backward data on a fresh thread " + name, dx, exact.dx, exact.dxScale);
+            onFreshThread(() -> Winograd.backwardFilter(x, xd, dy, yd, dw, wd, spec, budget));
+            check("backward filter on a fresh thread " + name, dw, exact.dw, exact.dwScale);
+        }
+    }
+
+    private static void onFreshThread(Runnable pass) throws InterruptedException {
+        Throwable[] failure = new Throwable[1];
+        Thread thread = new Thread(() -> {
+            try (CpuThreads.PoolScope one = CpuThreads.useThreads(1)) {
+                pass.run();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        thread.start();
+        thread.join();
+        if (failure[0] != null) {
+            throw new AssertionError("the pass failed on a fresh thread", failure[0]);
+        }
+    }
+
+    /**
      * Through CpuConv's dispatch, against the float32 reference loops (the backend's oracle): a 3x3 convolution
      * with enough output pixels ({@link Winograd#MIN_PIXELS}) to take the Winograd path, and the same sizes with
      * dilation 2 or 2 groups, which Winograd does not handle and must leave to im2col. Tolerance per element: the
