@@ -23,6 +23,9 @@ import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_REPORTS = ["core/target/pit-reports", "cpu-backend/target/pit-reports"]
+# the packages the mutation profile mutates, and the module holding each
+PACKAGES = [("core", "org.cnn4j.ops"), ("core", "org.cnn4j.optim"), ("core", "org.cnn4j.autograd"),
+            ("cpu-backend", "org.cnn4j.cpu")]
 
 SCHEDULING = ("scheduling only: a cost estimate, a threshold or a split that decides how work is divided among "
               "threads or chunks; results do not depend on it (ThreadCountDeterminismTest compares bits)")
@@ -246,6 +249,18 @@ def reason(cls, method, desc, line=0, root=ROOT):
     return "not analysed yet: a test gap or an equivalent mutant"
 
 
+def never_mutated(mutated):
+    """Classes of the profile's packages in this checkout that no merged run mutated."""
+    found = []
+    for module, package in PACKAGES:
+        folder = os.path.join(ROOT, module, "src", "main", "java", *package.split("."))
+        for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+            cls = package + "." + name[:-len(".java")]
+            if name.endswith(".java") and name != "package-info.java" and cls not in mutated:
+                found.append(cls)
+    return found
+
+
 def main(argv):
     markdown = "--markdown" in argv
     dirs = [a for a in argv if not a.startswith("--")] or [",".join(os.path.join(ROOT, d) for d in DEFAULT_REPORTS)]
@@ -277,6 +292,10 @@ def main(argv):
     by_reason = collections.Counter(reason(c, m, d, line, root) for c, m, line, d, _, root, _ in rows)
     for why, k in by_reason.most_common():
         print("%4d  %s" % (k, why))
+    never = never_mutated({top_class(m[0]) for m in everything})
+    if never:
+        print("classes of these packages that no run mutated (added since, or nothing to mutate): " + ", ".join(
+            c.replace("org.cnn4j.", "") for c in never))
     print()
     if markdown:
         print("| class | line | method | mutant | status | why it is accepted |")
