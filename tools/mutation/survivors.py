@@ -153,6 +153,9 @@ RULES = [
 PADDING = ("equivalent: the zeros of the padding rows of packed A or padding columns of packed B only reach the "
            "cells of the edge buffer past the matrix's edge, which are never copied into C, whatever stale values "
            "the workspace held there")
+WRONG_ORIGIN = ("speed only: the mutated image index, remainder or column puts the patch origin past the image "
+                "(a row or column beyond the last tile; index 0 unchanged), so the inside test fails and the edge "
+                "loader, which recomputes the position, reads the right patch")
 RULES += [
     (r"org\.cnn4j\.cpu\.VectorPack", r"packA|packB", r"", PADDING, r"(= 0f;|p < kc; p\+\+\) \{$|cols < nr|fill\()"),
     (r"org\.cnn4j\.cpu\.Winograd$", r"transformFilters", r"", PADDING, r"(packed && size != kc|fill\(u, 0)"),
@@ -173,9 +176,10 @@ RULES += [
     (r"org\.cnn4j\.cpu\.Winograd$", r"backwardFilter", r"boundary",
      "equivalent: with from == cin the input-channel range [cin, min(to, cin)) is empty", r"from < g\.cin"),
     (r"org\.cnn4j\.cpu\.Winograd$", r"loadTiles", r"boundary",
-     "equivalent: the fifth column's write lands on the next row's first entry, which that row then writes, "
-     "or after the last row on entry 16 of the 36-entry workspace, which the 4x4 transform never reads",
-     r"b < TILE"),
+     "equivalent: an extra column writes the next row's first entry, which that row then writes again; an "
+     "extra row (or column after the last row) writes entries 16 to 19 of the 36-entry workspace, which the "
+     "4x4 transform never reads",
+     r"(a|b) < TILE"),
     (r"org\.cnn4j\.cpu\.WinogradTransforms", r"outputGradient", r"boundary",
      "equivalent: a fifth pass reads and writes rows past the 16 inputs and 24 temporaries (the workspace rows "
      "are 36), which the second pass never reads", r"a < 4"),
@@ -183,6 +187,13 @@ RULES += [
      "equivalent: the running maximum keeps the first of equal values, which are the same float except for a "
      "signed zero, and a zero maximum is read again at the first maximum (argMax); the mutant keeps the last of "
      "equal values or re-reads a non-zero maximum, the same float either way", r"(v > max|max == 0f \|\| nan)"),
+    (r"org\.cnn4j\.cpu\.Winograd$", r"transformInputs", r"Replaced integer", WRONG_ORIGIN,
+     r"int tile = t0 \+ t, n = tile"),
+    (r"org\.cnn4j\.cpu\.Winograd$", r"transformInputs", r"Replaced integer modulus", WRONG_ORIGIN,
+     r"w0 = \(rem % g\.tilesW\)"),
+    (r"org\.cnn4j\.cpu\.Winograd$", r"transformInputs", r"boundary",
+     "speed only: origin 0 (the first tile of a convolution without padding) would go through the edge loader, "
+     "which is correct everywhere", r"src < 0"),
     (r"org\.cnn4j\.ops\.Shapes", r"flatten", r"boundary",
      "equivalent: the extra iteration writes dims[start], which the next line overwrites", r"i < start"),
     (r"org\.cnn4j\.optim\.Optimizer", r"paramIndex", r"boundary",

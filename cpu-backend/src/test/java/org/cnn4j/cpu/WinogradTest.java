@@ -33,6 +33,7 @@ class WinogradTest {
         {1, 24, 13, 6, 16, 2, 2, 1 << 20},    // padding 2 (backward data then has padding 0)
         {2, 16, 10, 9, 33, 1, 0, 36 * 33 * 7}, // anisotropic padding
         {1, 40, 14, 14, 48, 1, 1, 36 * 48 * 4}, // ResNet-like 14x14 with a 3.5-tile edge
+        {1, 16, 16, 10, 16, 0, 0, 1 << 20},   // no padding, taller than wide: inside patches away from row 0
     };
 
     private final Random random = new Random(5);
