@@ -107,9 +107,13 @@ RULES = [
      "equivalent: gIn has one entry per input, so the extra iteration (i == inputs.length) or the widened "
      "i < gIn.length test finds no further gradient", r"i < (inputs|gIn)\.length"),
     (r"org\.cnn4j\.autograd\.Autograd", r"backward", r"negated conditional",
-     "gap: the copy of one tensor returned as the gradient of two inputs is tested with leaf inputs only "
-     "(AutogradEdgeCasesTest), where accumulating into .grad hides the aliasing; two non-leaf inputs would show it",
-     r"g == gOut \? passedOn"),
+     "memory only: copies the output gradient each time an input receives it unchanged instead of handing it on "
+     "once, so it is freed after the node; the values are the same (the negations that let one tensor reach two "
+     "inputs are killed by AutogradEdgeCasesTest, with three non-leaf inputs)", r"g == gOut \? passedOn"),
+    (r"org\.cnn4j\.ops\.Losses", r"nllLoss", r"negated conditional",
+     "memory only: with a graph the per-sample losses are freed at once (the mean's or sum's backward needs only "
+     "their shape), without one they are left to their scope; the negation that frees the returned losses is "
+     "killed", r"result != perSample && !perSample\.requiresGrad\(\)"),
     (r"org\.cnn4j\.ops\.Arithmetic", r"mean", r"negated conditional",
      "memory only: decides whether the intermediate sum is freed now or with its scope", r"requiresGrad"),
     (r"org\.cnn4j\.optim\.GradClip", r"clipGradNorm", r"boundary",

@@ -93,6 +93,11 @@ class OptimizerOptionsTest {
             assertEquals(0.0, trained.getLr());
             assertTrue(trained.stateDict().isEmpty(), "the momentum buffer from before the load is gone");
             assertEquals(live - 2L * Float.BYTES, cpu.liveBytes(), "and its memory is freed");
+            // a state key naming the parameter one past the last is refused by name, not by an index error
+            Map<String, Tensor> pastTheEnd = Map.of("state.1.momentum_buffer", p);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> trained.loadStateDict(pastTheEnd, metadata));
+            assertTrue(e.getMessage().contains("names parameter 1 but there are 1"), e.getMessage());
         } finally {
             p.zeroGrad();
             p.close();
