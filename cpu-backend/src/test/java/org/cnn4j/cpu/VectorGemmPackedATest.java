@@ -15,9 +15,13 @@ import org.junit.jupiter.api.Test;
 class VectorGemmPackedATest {
     private final Random random = new Random(11);
 
-    /** m, n, k: partial MR panels (m % 4 != 0), depth across KC=128 blocks, columns across NR/NG/NC blocks. */
+    /**
+     * m, n, k: partial MR panels (m % 4 != 0), depth across KC=128 blocks, columns across NR/NG/NC blocks; n = 300
+     * ends in a partial column group after full ones (NG is 128 or 256 columns, by the vector width).
+     */
     private static final int[][] SIZES = {
         {1, 1, 1}, {3, 5, 7}, {5, 63, 3}, {97, 65, 129}, {130, 1100, 257}, {16, 86, 256}, {33, 1025, 600},
+        {37, 300, 70},
     };
 
     @Test
