@@ -42,9 +42,16 @@ def build(args):
     import torch
     import torch.nn.functional as F
     import torchvision
-    model = getattr(torchvision.models, args.model)()
-    x = torch.randn(args.batch_size, 3, args.size, args.size)
-    y = torch.randint(0, 1000, (args.batch_size,))
+    if args.model == "fmnist_cnn":  # cnn4j's default model, as tools/bench/fmnist_torch.py builds it
+        import sys
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from fmnist_torch import model as fmnist_model
+        model, channels, size, classes = fmnist_model(), 1, 28, 10
+    else:
+        model, channels, size, classes = getattr(torchvision.models, args.model)(), 3, args.size, 1000
+    x = torch.randn(args.batch_size, channels, size, size)
+    build.last_input = f"{size}x{size}"
+    y = torch.randint(0, classes, (args.batch_size,))
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     train = args.mode == "train"
     model.train(train)
@@ -118,7 +125,7 @@ def layer_forward_ms(model, step, runs):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", required=True, help="a torchvision builder name, e.g. resnet18")
+    ap.add_argument("--model", required=True, help="a torchvision builder name, e.g. resnet18, or fmnist_cnn")
     ap.add_argument("--mode", choices=["train", "infer"], default="infer")
     ap.add_argument("--batch-size", type=int, default=8)
     ap.add_argument("--size", type=int, default=224)
@@ -149,7 +156,7 @@ def main():
                           "layers": [{"layer": n, "type": t, "forward": ms} for n, (t, ms) in layers.items()]}))
         return
     total = sum(ms for ms, _ in ops.values())
-    print(f"{args.model} {args.mode} b{args.batch_size} {args.size}x{args.size}: step {step_ms:.2f} ms (median of "
+    print(f"{args.model} {args.mode} b{args.batch_size} {build.last_input}: step {step_ms:.2f} ms (median of "
           f"{args.runs}, unprofiled); PyTorch {torch.__version__}, {args.threads} threads, tcmalloc "
           f"{'preloaded' if tcmalloc else 'NOT preloaded'}")
     print(f"profile: {args.runs} step(s); aten ops' self time {total:.1f} ms per step ({100 * total / step_ms:.0f}%"
