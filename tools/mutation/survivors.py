@@ -6,9 +6,9 @@ Usage: tools/mutation/survivors.py [--markdown] [RUN ...]
    core/target/pit-reports,cpu-backend/target/pit-reports). Each directory sits in the checkout the run was made
    from (MODULE/target/pit-reports), whose sources give the mutated lines. A later RUN replaces the earlier runs'
    results for every top-level class it mutated (e.g. a targeted rerun after new tests, see docs/testing.md) and
-   drops classes its checkout no longer has (renamed or removed). A RUN written +DIRS is the same checkout as the
-   run before it under another configuration (-Dmutation.vector=false, the scalar kernels): a mutant counts as
-   detected when either run detected it.
+   drops classes its checkout no longer has (renamed or removed). A RUN written +DIRS has the same sources as the
+   run before it under another configuration or test set (-Dmutation.vector=false, the scalar kernels, or a run of
+   a few tests): a mutant counts as detected when either run detected it.
 
 Prints the score of each report and of both together, then every SURVIVED or NO_COVERAGE mutant with the first
 rule of RULES below that matches it (class, method and PIT's description, as regular expressions). A mutant that
@@ -184,17 +184,6 @@ RULES += [
      "equivalent: dot is searched from index 6, so it is -1 or at least 6, never 0", r"dot < 0"),
 ]
 
-# Survivors of the last runs that tests written after them kill: each mutant was applied by hand to a copy of the
-# sources and the named test failed. The next run should show them killed; then delete the entry.
-KILLED_SINCE = "killed since the last run by %s (checked by applying this mutant by hand); the next run confirms it"
-RULES += [
-    (r"org\.cnn4j\.cpu\.Winograd$", r"transformInputs", r"Replaced integer division with multiplication",
-     KILLED_SINCE % "WinogradTest's case without padding, taller than wide", r"int h0 = \(rem / g\.tilesW\)"),
-    (r"org\.cnn4j\.cpu\.VectorGemm$", r"gemmPackedA", r"Replaced integer subtraction with addition",
-     KILLED_SINCE % "VectorGemmPackedATest's n = 300 (a partial column group after full ones)",
-     r"int ng = Math\.min\(NG, nc - g0\)"),
-]
-
 
 def mutants(report_dir):
     """(class, method, line, description, status, source root, identity) of every mutant in one PIT report."""
@@ -276,7 +265,7 @@ def main(argv):
         for d in run.lstrip("+").split(","):
             ms = mutants(d)
             label = os.path.relpath(os.path.abspath(d), ms[0][5] if ms else ROOT)
-            print("run %d%s: %s: %d mutants, %s" % (number, " (+ the run before)" if run.startswith("+") else "",
+            print("run %d%s: %s: %d mutants, %s" % (number, " (+ the runs before)" if run.startswith("+") else "",
                                                    label, len(ms), dict(collections.Counter(m[4] for m in ms))))
             found += ms
         if run.startswith("+"):
