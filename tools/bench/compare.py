@@ -2,8 +2,13 @@
 """Runs the same benchmark cases through cnn4j (`./cnn bench --json`) and PyTorch, same machine, same run,
 and prints a ratio table (cnn4j throughput / PyTorch throughput; > 1 means cnn4j is faster).
 
-Usage: tools/bench/compare.py [--threads N] [--runs 5] [--quick] [--markdown] [--backend cpu|cuda] [--only TEXT]
-                              [--tf32 on|off] [--jar cli/target/cnn.jar [--java /path/to/java]]
+Usage: tools/bench/compare.py [--threads N] [--runs 5] [--repeat 3] [--quick] [--markdown] [--backend cpu|cuda]
+                              [--only TEXT] [--tf32 on|off] [--jar cli/target/cnn.jar [--java /path/to/java]]
+--runs is the timed repetitions of each case (after warm-up; the median counts); --repeat runs the whole list that
+many times, interleaved, and the table shows the median ratio with its range (the machines are shared and noisy).
+PyTorch runs at its best: when Debian's libtcmalloc-minimal4 is installed, the script re-runs itself with
+tcmalloc in LD_PRELOAD (PyTorch's own CPU advice; glibc's allocator page-faults fresh multi-megabyte buffers on
+every call), and the header says whether it was; cnn4j's JVM is started without it. --no-tcmalloc turns it off.
 cnn4j runs through ./cnn (which builds the jar with Maven when it is missing or stale), or, with --jar, straight from
 that jar with --java (default: java on PATH): Maven is never called then (the GPU bundle uses this).
 --tf32 sets cuDNN's TF32 convolutions the same way in both (torch.backends.cudnn.allow_tf32 and -Dcnn4j.cuda.tf32;
@@ -22,6 +27,15 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4"
+
+
+def preload_tcmalloc():
+    """Re-executes this script with tcmalloc preloaded, once, when the library is there."""
+    if "--no-tcmalloc" in sys.argv or "tcmalloc" in os.environ.get("LD_PRELOAD", "") or not os.path.exists(TCMALLOC):
+        return
+    env = dict(os.environ, LD_PRELOAD=(TCMALLOC + " " + os.environ.get("LD_PRELOAD", "")).strip())
+    os.execve(sys.executable, [sys.executable] + sys.argv, env)
 
 CONV_SHAPES = [  # (N, C, H, W, K, kernel, stride, padding)
     (32, 64, 56, 56, 64, 3, 1, 1),
@@ -58,6 +72,7 @@ def cnn_command(opts):
 def cnn_bench(args, runs, threads, backend, opts):
     launcher, extra_env = cnn_command(opts)
     env = dict(os.environ, CNN4J_CPU_THREADS=str(threads), **extra_env)
+    env.pop("LD_PRELOAD", None)  # the allocator is PyTorch's tuning, not the JVM's
     cmd = launcher + ["bench", "--backend", backend, "--runs", str(runs), "--json"] + args
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(out.strip().splitlines()[-1])
@@ -86,18 +101,23 @@ def cases(quick, dev):
                str(k), "--kernel", str(r), "--stride", str(s), "--padding", str(p)], backward, "gflops", 2 * flops)
     a, b = torch.randn(2048, 2048, device=dev), torch.randn(2048, 2048, device=dev)
     yield ("gemm 2048^3", ["--op", "gemm"], lambda: torch.mm(a, b), "gflops", 2.0 * 2048 ** 3)
-    models = [("resnet18", 8, 16)] + ([("resnet50", 64, 64)] if dev == "cuda" else [])
+    # (model, inference batch, training batch); None: that mode is not a case
+    models = ([("resnet18", 8, 16), ("resnet50", None, 8), ("mobilenet_v2", 8, None), ("efficientnet_b0", None, 8)]
+              if dev == "cpu" else [("resnet18", 8, 16), ("resnet50", 64, 64)])
     for arch, infer_batch, train_batch in models:
-        model = getattr(torchvision.models, arch)().to(dev)
-        model.eval()
-        xi = torch.randn(infer_batch, 3, 224, 224, device=dev)
+        if quick and arch != "resnet18":
+            continue
+        if infer_batch:
+            model = getattr(torchvision.models, arch)().to(dev)
+            model.eval()
+            xi = torch.randn(infer_batch, 3, 224, 224, device=dev)
 
-        def infer(model=model, xi=xi):
-            with torch.no_grad():
-                model(xi)
-        yield (f"{arch} infer b{infer_batch}", ["--model", arch, "--mode", "infer", "--batch-size", str(infer_batch)],
-               infer, "images_per_second", infer_batch)
-        if quick:
+            def infer(model=model, xi=xi):
+                with torch.no_grad():
+                    model(xi)
+            yield (f"{arch} infer b{infer_batch}", ["--model", arch, "--mode", "infer", "--batch-size",
+                                                    str(infer_batch)], infer, "images_per_second", infer_batch)
+        if quick or not train_batch:
             continue
         tmodel = getattr(torchvision.models, arch)().to(dev)
         tmodel.train()
@@ -114,6 +134,7 @@ def cases(quick, dev):
 
 
 def main():
+    preload_tcmalloc()
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--runs", type=int, default=5)
@@ -124,6 +145,8 @@ def main():
     ap.add_argument("--tf32", choices=["on", "off"], default="on", help="cuDNN TF32 convolutions in both (CUDA)")
     ap.add_argument("--jar", help="run cnn4j from this built jar (never Maven), e.g. cli/target/cnn.jar")
     ap.add_argument("--java", default="java", help="the java executable for --jar (default: java on PATH)")
+    ap.add_argument("--repeat", type=int, default=1, help="run the whole list this many times (median ratio shown)")
+    ap.add_argument("--no-tcmalloc", action="store_true", help="run PyTorch with glibc's allocator")
     args = ap.parse_args()
     if args.jar and not os.path.isfile(args.jar):
         sys.exit(f"--jar {args.jar}: no such file")
@@ -139,28 +162,32 @@ def main():
         torch.backends.cuda.matmul.allow_tf32 = False  # PyTorch's default since 1.12; cnn4j's GEMM is fp32 too
         torch.backends.cudnn.allow_tf32 = args.tf32 == "on"  # matched by -Dcnn4j.cuda.tf32
     sync = torch.cuda.synchronize if dev == "cuda" else (lambda: None)
-    rows = []
-    for name, cnn_args, fn, metric, work in cases(args.quick, dev):
-        if args.only and args.only not in name:
-            continue
-        t_ms = torch_median(fn, args.runs, sync)
-        torch_rate = work / (t_ms * 1e6) if metric == "gflops" else work / (t_ms / 1e3)
-        ours = cnn_bench(cnn_args, args.runs, args.threads, args.backend, args)
-        our_rate = ours[metric]
-        rows.append((name, metric, our_rate, torch_rate, our_rate / torch_rate))
-        print(f"{name:38s} cnn4j {our_rate:9.2f}  torch {torch_rate:9.2f}  ratio {our_rate / torch_rate:5.2f}",
-              file=sys.stderr)
+    case_list = [c for c in cases(args.quick, dev) if not args.only or args.only in c[0]]
+    results = {}  # name -> list of (ours, theirs, ratio)
+    for rep in range(args.repeat):
+        for name, cnn_args, fn, metric, work in case_list:
+            t_ms = torch_median(fn, args.runs, sync)
+            torch_rate = work / (t_ms * 1e6) if metric == "gflops" else work / (t_ms / 1e3)
+            our_rate = cnn_bench(cnn_args, args.runs, args.threads, args.backend, args)[metric]
+            results.setdefault(name, []).append((our_rate, torch_rate, our_rate / torch_rate))
+            print(f"[{rep + 1}/{args.repeat}] {name:38s} cnn4j {our_rate:9.2f}  torch {torch_rate:9.2f}"
+                  f"  ratio {our_rate / torch_rate:5.2f}", file=sys.stderr, flush=True)
     device = torch.cuda.get_device_name() if dev == "cuda" else (platform.processor() or platform.machine())
     tf32 = f"; cuDNN TF32 {args.tf32} in both, GEMM fp32" if dev == "cuda" else ""
-    print(f"\nMachine: {device}, {os.cpu_count()} cores, {args.threads} threads;"
-          f" PyTorch {torch.__version__}; {time.strftime('%Y-%m-%d')}; medians of {args.runs} runs{tf32}\n")
+    allocator = "tcmalloc preloaded" if "tcmalloc" in os.environ.get("LD_PRELOAD", "") else "glibc malloc"
+    print(f"\nMachine: {device}, {os.cpu_count()} cores, {args.threads} threads; PyTorch {torch.__version__}"
+          f" ({allocator}); {time.strftime('%Y-%m-%d')}; each run the median of {args.runs} timings; "
+          f"{args.repeat} run(s), median ratio{tf32}\n")
     sep = "|" if args.markdown else " "
-    print(f"{sep} case {sep} unit {sep} cnn4j {sep} PyTorch {sep} ratio {sep}")
+    print(f"{sep} case {sep} unit {sep} cnn4j {sep} PyTorch {sep} ratio {sep} range {sep}")
     if args.markdown:
-        print("|---|---|---:|---:|---:|")
-    for name, metric, ours, theirs, ratio in rows:
+        print("|---|---|---:|---:|---:|---|")
+    for name, _, _, metric, _ in case_list:
+        runs = sorted(results[name], key=lambda r: r[2])
+        ours, theirs, ratio = runs[(len(runs) - 1) // 2]  # the run with the median ratio (lower middle if even)
         unit = "GFLOP/s" if metric == "gflops" else "img/s"
-        print(f"{sep} {name} {sep} {unit} {sep} {ours:.1f} {sep} {theirs:.1f} {sep} {ratio:.2f}x {sep}")
+        spread = f"{runs[0][2]:.2f}-{runs[-1][2]:.2f}" if len(runs) > 1 else ""
+        print(f"{sep} {name} {sep} {unit} {sep} {ours:.1f} {sep} {theirs:.1f} {sep} {ratio:.2f}x {sep} {spread} {sep}")
 
 
 if __name__ == "__main__":

@@ -73,6 +73,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "with --mode train: run N more steps and report live bytes before and after (on CUDA also cached, reserved, workspace and device-used bytes)")
     int memorySteps;
 
+    @Option(names = "--profile", description = "with --model: time every backend call of --runs steps and print the"
+            + " time per op type, per op and per layer (on CUDA each call is synchronised, so the step is slower)")
+    boolean profile;
+
+    @Option(names = "--profile-rows", defaultValue = "25", description = "rows in the op and layer tables of"
+            + " --profile (default: ${DEFAULT-VALUE})")
+    int profileRows;
+
     @Mixin
     CommonOptions common;
 
@@ -83,18 +91,28 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         checkOptions();
         Backend backend = common.resolve();
+        StepProfiler profiler = profile ? new StepProfiler(backend, !backend.name().equals("cpu")) : null;
+        Backend used = profile ? profiler.backend() : backend;
         List<BenchResult> results = new ArrayList<>();
-        try (Backends.Use use = Backends.use(backend)) {
+        try (Backends.Use use = Backends.use(used)) {
             if (model != null) {
-                results.add(ModelBench.run(model, mode.toLowerCase(Locale.ROOT), batchSize, size, backend, warmup,
-                        runs, memorySteps));
+                results.add(ModelBench.run(model, mode.toLowerCase(Locale.ROOT), batchSize, size, used, warmup,
+                        runs, memorySteps, profiler));
             } else {
                 results.add(runOp(backend));
             }
         }
         ObjectMapper mapper = new ObjectMapper();
         for (BenchResult r : results) {
-            System.out.println(json ? mapper.writeValueAsString(r.asMap()) : r.describe());
+            if (json) {
+                System.out.println(mapper.writeValueAsString(r.asMap()));
+            } else if (profile) {
+                System.out.println(r.name() + ": step " + String.format(Locale.ROOT, "%.2f", r.medianMs())
+                        + " ms (median of " + r.runs() + ", profiled)");
+                System.out.print(profiler.describe(r.medianMs(), profileRows));
+            } else {
+                System.out.println(r.describe());
+            }
         }
         return 0;
     }
@@ -113,7 +131,14 @@ public final class BenchCommand implements Callable<Integer> {
             OptionChecks.atLeast(spec, "--batch-size", batchSize, 1);
             OptionChecks.atLeast(spec, "--size", size, 0);
             OptionChecks.atLeast(spec, "--memory-steps", memorySteps, 0);
+            OptionChecks.atLeast(spec, "--profile-rows", profileRows, 1);
+            if (profile && memorySteps > 0) {
+                throw OptionChecks.usage(spec, "--profile and --memory-steps cannot be combined");
+            }
             return;
+        }
+        if (profile) {
+            throw OptionChecks.usage(spec, "--profile needs --model (it profiles a model step)");
         }
         OptionChecks.oneOf(spec, "--op", op, "conv", "conv-backward", "gemm", "pool", "batchnorm");
         OptionChecks.atLeast(spec, "--kernel", kernel, 1);

@@ -26,6 +26,12 @@ record BenchResult(String name, String kind, String backend, int runs, double me
         for (int i = 0; i < warmup || (System.nanoTime() - warmStart < WARMUP_NANOS && i < MAX_WARMUP_RUNS); i++) {
             body.run();
         }
+        return timeRuns(name, kind, backend, runs, flopsPerRun, imagesPerRun, body);
+    }
+
+    /** Times {@code body} {@code runs} times, with no warm-up. */
+    static BenchResult timeRuns(String name, String kind, Backend backend, int runs, double flopsPerRun,
+                                int imagesPerRun, Runnable body) {
         backend.synchronize();
         double[] ms = new double[runs];
         for (int i = 0; i < runs; i++) {

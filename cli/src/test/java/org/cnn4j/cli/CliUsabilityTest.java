@@ -90,7 +90,8 @@ class CliUsabilityTest {
     @ValueSource(strings = {"", "--op conv", "--op foo --input 1,1,4,4", "--model lenet5 --batch-size 0",
         "--model lenet5 --mode foo", "--model nope", "--op conv --input 1,2,3",
         "--op conv --input 1,1,2,2 --kernel 5 --padding 0", "--op conv --input 1,1,4,4 --runs 0",
-        "--op conv --input 1,1,4,4 --backend gpu"})
+        "--op conv --input 1,1,4,4 --backend gpu", "--op conv --input 1,1,4,4 --profile",
+        "--model lenet5 --mode train --profile --memory-steps 2", "--model lenet5 --profile --profile-rows 0"})
     void badBenchOptionsAreUsageErrors(String options) {
         String[] args = concat(new String[] {"bench"}, options.isEmpty() ? new String[0] : options.split(" "));
         CliRun r = run(args);

@@ -31,6 +31,10 @@ public abstract class Module implements AutoCloseable {
     @FunctionalInterface
     public interface ForwardHook {
         void after(Module module, Tensor input, Tensor output);
+
+        /** Called before the module's forward (global hooks only), e.g. to time each layer. */
+        default void before(Module module, Tensor input) {
+        }
     }
 
     /** Removes a registered hook when closed (closing twice is harmless). */
@@ -51,10 +55,18 @@ public abstract class Module implements AutoCloseable {
     /** The layer's computation; call it through {@link #call(Tensor)} so hooks run. */
     public abstract Tensor forward(Tensor x);
 
-    /** Runs {@link #forward}, then every global forward hook registered on this thread, then this module's. */
+    /**
+     * Runs every global hook's {@code before}, {@link #forward}, then every global forward hook registered on this
+     * thread, then this module's.
+     */
     public final Tensor call(Tensor x) {
-        Tensor y = forward(x);
         List<ForwardHook> hooks = GLOBAL_HOOKS.get();
+        if (!hooks.isEmpty()) {
+            for (ForwardHook h : List.copyOf(hooks)) {
+                h.before(this, x);
+            }
+        }
+        Tensor y = forward(x);
         if (!hooks.isEmpty()) {
             for (ForwardHook h : List.copyOf(hooks)) {
                 h.after(this, x, y);

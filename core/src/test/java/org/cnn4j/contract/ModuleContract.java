@@ -173,6 +173,28 @@ public abstract class ModuleContract extends BackendTestBase {
     }
 
     @Test
+    void globalHooksSeeEachForwardBeforeAndAfterInNestingOrder() throws Exception {
+        Sequential seq = new Sequential(new Flatten(), new Identity());
+        List<String> events = new ArrayList<>();
+        Module.ForwardHook hook = new Module.ForwardHook() {
+            @Override
+            public void before(Module m, Tensor in) {
+                events.add("+" + m.typeName() + in.shape());
+            }
+
+            @Override
+            public void after(Module m, Tensor in, Tensor out) {
+                events.add("-" + m.typeName());
+            }
+        };
+        try (AutoCloseable h = Module.addGlobalForwardHook(hook)) {
+            seq.call(randn(2, 3, 4));
+        }
+        assertEquals(List.of("+Sequential[2, 3, 4]", "+Flatten[2, 3, 4]", "-Flatten", "+Identity[2, 12]",
+                "-Identity", "-Sequential"), events);
+    }
+
+    @Test
     void registrationAndReplacementAreChecked() {
         try (Linear fc = new Linear(3, 2)) {
             Tensor wrong = randn(3, 3);

@@ -13,6 +13,11 @@ final class CpuActivation {
 
     /** {@code dx = dy * f'(x)}; sigmoid and tanh use the saved output {@code y}. */
     static void backward(Activation act, float alpha, float[] x, float[] y, float[] dy, float[] dx) {
+        if (VectorSupport.ENABLED && VectorActivation.hasBackward(act)) {
+            CpuThreads.parallelFor(x.length, act.cost(), (from, to) -> VectorActivation.reluBackward(x, dy, dx, from, to,
+                    alpha));
+            return;
+        }
         CpuThreads.parallelFor(x.length, act.cost(), (from, to) -> act.backward(x, y, dy, dx, from, to, alpha));
     }
 }

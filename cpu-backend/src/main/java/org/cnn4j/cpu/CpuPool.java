@@ -13,6 +13,14 @@ final class CpuPool {
     static void forward(float[] x, int[] xd, float[] y, int[] yd, PoolSpec s) {
         int h = xd[2], w = xd[3], p = yd[2], q = yd[3];
         boolean max = s.mode() == PoolSpec.PoolMode.MAX;
+        if (max && isFull2x2(s, h, w, p, q)) {
+            CpuThreads.parallelFor(xd[0] * xd[1], (long) p * q * 4, (from, to) -> {
+                for (int plane = from; plane < to; plane++) {
+                    max2x2Forward(x, plane * h * w, w, y, plane * p * q, p, q);
+                }
+            });
+            return;
+        }
         CpuThreads.parallelFor(xd[0] * xd[1], (long) p * q * s.kernelH() * s.kernelW(), (from, to) -> {
             for (int plane = from; plane < to; plane++) {
                 int xOff = plane * h * w, yOff = plane * p * q;
@@ -33,6 +41,14 @@ final class CpuPool {
     static void backward(float[] x, int[] xd, float[] dy, int[] yd, float[] dx, PoolSpec s) {
         int h = xd[2], w = xd[3], p = yd[2], q = yd[3];
         boolean max = s.mode() == PoolSpec.PoolMode.MAX;
+        if (max && isFull2x2(s, h, w, p, q)) {
+            CpuThreads.parallelFor(xd[0] * xd[1], (long) p * q * 4, (from, to) -> {
+                for (int plane = from; plane < to; plane++) {
+                    max2x2Backward(x, plane * h * w, h, w, dy, plane * p * q, p, q, dx);
+                }
+            });
+            return;
+        }
         CpuThreads.parallelFor(xd[0] * xd[1], (long) p * q * s.kernelH() * s.kernelW(), (from, to) -> {
             for (int plane = from; plane < to; plane++) {
                 int xOff = plane * h * w, yOff = plane * p * q;
@@ -86,6 +102,67 @@ final class CpuPool {
                 }
             }
         });
+    }
+
+    /**
+     * The most common pooling (2x2, stride 2, no padding) with every window inside the input: windows do not
+     * overlap, so each output's four inputs are read directly, with no bounds per window.
+     */
+    private static boolean isFull2x2(PoolSpec s, int h, int w, int p, int q) {
+        return s.kernelH() == 2 && s.kernelW() == 2 && s.strideH() == 2 && s.strideW() == 2 && s.padH() == 0
+                && s.padW() == 0 && 2 * p <= h && 2 * q <= w;
+    }
+
+    /** Which of a window's four values (row-major) {@link #argMax} picks: the first maximum, or the last NaN. */
+    private static int firstMax4(float a, float b, float c, float d) {
+        int best = 0;
+        float m = a;
+        if (b > m || b != b) {
+            m = b;
+            best = 1;
+        }
+        if (c > m || c != c) {
+            m = c;
+            best = 2;
+        }
+        if (d > m || d != d) {
+            best = 3;
+        }
+        return best;
+    }
+
+    private static void max2x2Forward(float[] x, int xOff, int w, float[] y, int yOff, int p, int q) {
+        for (int ip = 0; ip < p; ip++) {
+            int top = xOff + 2 * ip * w, bottom = top + w, out = yOff + ip * q;
+            for (int iq = 0; iq < q; iq++) {
+                int i = 2 * iq;
+                float a = x[top + i], b = x[top + i + 1], c = x[bottom + i], d = x[bottom + i + 1];
+                int best = firstMax4(a, b, c, d);
+                y[out + iq] = best == 0 ? a : best == 1 ? b : best == 2 ? c : d;
+            }
+        }
+    }
+
+    /** Writes the whole plane of dx: each window's gradient goes to its first maximum (as 0 + g, like the sum). */
+    private static void max2x2Backward(float[] x, int xOff, int h, int w, float[] dy, int yOff, int p, int q,
+                                       float[] dx) {
+        for (int ip = 0; ip < p; ip++) {
+            int top = xOff + 2 * ip * w, bottom = top + w, in = yOff + ip * q;
+            for (int iq = 0; iq < q; iq++) {
+                int i = 2 * iq;
+                int best = firstMax4(x[top + i], x[top + i + 1], x[bottom + i], x[bottom + i + 1]);
+                float g = 0f + dy[in + iq];
+                dx[top + i] = best == 0 ? g : 0f;
+                dx[top + i + 1] = best == 1 ? g : 0f;
+                dx[bottom + i] = best == 2 ? g : 0f;
+                dx[bottom + i + 1] = best == 3 ? g : 0f;
+            }
+            for (int col = 2 * q; col < w; col++) { // columns past the last window (an odd width)
+                dx[top + col] = 0f;
+                dx[bottom + col] = 0f;
+            }
+        }
+        java.util.Arrays.fill(dx, xOff + 2 * p * w, xOff + h * w, 0f); // rows past the last window
     }
 
     /**
