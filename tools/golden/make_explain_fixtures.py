@@ -33,7 +33,7 @@ import torch
 import torchvision.models as tvm
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_op_fixtures import write_safetensors  # noqa: E402
+from safetensors_writer import write_safetensors  # noqa: E402
 
 OUT = os.path.join("models", "src", "test", "resources", "golden", "explain")
 # model, input (C, H, W), classes, weight variance times fan-in, Grad-CAM layer, integrated-gradients steps,

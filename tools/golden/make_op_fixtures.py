@@ -10,39 +10,14 @@ no safetensors package). Run from anywhere: python3 tools/golden/make_op_fixture
 """
 import json
 import os
-import struct
 
 import torch
 import torch.nn.functional as F
 
+from safetensors_writer import write_safetensors
+
 OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                        "core", "src", "test", "resources", "golden")
-
-
-def write_safetensors(path, tensors, metadata):
-    """Writes tensors (name -> float32 or int64 torch tensor) in insertion order, like the reference."""
-    header = {"__metadata__": metadata}
-    chunks = []
-    offset = 0
-    for name, t in tensors.items():
-        t = t.detach().contiguous().cpu()
-        values = t.flatten().tolist()
-        if t.dtype == torch.float32:
-            dtype, data = "F32", struct.pack("<%df" % len(values), *values)
-        elif t.dtype == torch.int64:
-            dtype, data = "I64", struct.pack("<%dq" % len(values), *values)
-        else:
-            raise ValueError("%s: unsupported dtype %s" % (name, t.dtype))
-        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        chunks.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for data in chunks:
-            f.write(data)
 
 
 class Fixture:

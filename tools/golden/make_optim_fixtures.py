@@ -12,30 +12,14 @@ Run from the repository root:  python3 tools/golden/make_optim_fixtures.py
 """
 import json
 import os
-import struct
 
 import torch
 import torch.nn as nn
 
+from safetensors_writer import write_safetensors
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "core", "src", "test", "resources",
                    "golden")
-
-
-def save_safetensors(path, tensors):
-    """Minimal safetensors writer: 8-byte little-endian header length, JSON header, raw little-endian data."""
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        data = t.detach().contiguous().to(torch.float32).numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    raw = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    raw += b" " * ((8 - len(raw) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(raw)))
-        f.write(raw)
-        for b in blobs:
-            f.write(b)
 
 
 def make_net():
@@ -78,7 +62,7 @@ def optim_fixture():
         for k, v in final.items():
             out[name + ".final." + k] = v
         print(name, "losses", [round(v, 6) for v in losses.tolist()])
-    save_safetensors(os.path.join(OUT, "optim_golden.safetensors"), out)
+    write_safetensors(os.path.join(OUT, "optim_golden.safetensors"), {k: t.float() for k, t in out.items()})
 
 
 def lrs(make_sched, steps, momentum=0.0):

@@ -25,7 +25,8 @@ import pickle
 import torch
 import torch.nn as nn
 
-from pth_common import ZipEntry, legacy_pickles, read_zip_entries, strings_as_py2, write_safetensors, zip_bytes
+from pth_common import ZipEntry, legacy_pickles, read_zip_entries, strings_as_py2, zip_bytes
+from safetensors_writer import write_safetensors
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 CORE = os.path.join(ROOT, "core", "src", "test", "resources", "pth")

@@ -92,7 +92,7 @@ GRADS = [
     ("efficientnet_v2_s", {}, (2, 3, 64, 64)),
 ]
 # loss = CE(logits) + w * sum of CE(aux logits): the papers' weights (Szegedy et al. 2015: 0.3; the Inception v3
-# recipe: 0.4), which the Java models report as auxLossWeight()
+# recipe: 0.4), which the Java models give each auxiliary output and train.TrainingLoss adds the same way
 AUX_WEIGHT = {"googlenet": 0.3, "inception_v3": 0.4}
 CLASSES = 10
 FLOOR = 1e-3

@@ -1,38 +1,9 @@
-"""Helpers shared by make_pth_fixtures.py and make_pth_hostile.py: a safetensors writer, a zip writer whose
-every field can be set (so hostile archives can lie), and a pickle re-encoder. Needs only the standard library
-and torch."""
-import json
+"""Helpers shared by make_pth_fixtures.py and make_pth_hostile.py: a zip writer whose every field can be set (so
+hostile archives can lie), and a pickle re-encoder. Needs only the standard library. (The safetensors writer is
+safetensors_writer.py.)"""
 import pickletools
 import struct
 import zlib
-
-import torch
-
-ST_DTYPES = {torch.float32: ("F32", "f"), torch.float64: ("F64", "d"), torch.int64: ("I64", "q"),
-             torch.int32: ("I32", "i"), torch.uint8: ("U8", "B")}
-
-
-def write_safetensors(path, tensors, metadata=None):
-    """tensors: name -> torch tensor of a dtype in ST_DTYPES (float16 values are written as F32)."""
-    header = {"__metadata__": metadata} if metadata else {}
-    chunks, offset = [], 0
-    for name, t in tensors.items():
-        t = t.detach().contiguous().cpu()
-        if t.dtype in (torch.float16, torch.bfloat16):
-            t = t.float()
-        dtype, code = ST_DTYPES[t.dtype]
-        values = t.flatten().tolist()
-        data = struct.pack("<%d%s" % (len(values), code), *values)
-        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        chunks.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for data in chunks:
-            f.write(data)
 
 
 class ZipEntry:

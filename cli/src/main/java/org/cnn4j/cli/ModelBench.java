@@ -16,8 +16,12 @@ import org.cnn4j.tensor.MemoryScope;
 import org.cnn4j.tensor.NoGrad;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
+import org.cnn4j.train.TrainingLoss;
 
-/** Whole-model benchmark cases: an inference forward pass, or a full training step (SGD with momentum). */
+/**
+ * Whole-model benchmark cases: an inference forward pass, or a full training step (SGD with momentum; the loss as
+ * {@code cnn train} computes it, auxiliary heads included).
+ */
 final class ModelBench {
     private ModelBench() {
     }
@@ -56,7 +60,7 @@ final class ModelBench {
                 step = () -> {
                     try (MemoryScope scope = MemoryScope.open()) {
                         phases.enter(StepProfiler.Phase.FORWARD);
-                        Tensor loss = Losses.crossEntropy(model.call(x), labels);
+                        Tensor loss = TrainingLoss.of(model, x, l -> Losses.crossEntropy(l, labels)).loss();
                         phases.enter(StepProfiler.Phase.OPTIMIZER);
                         sgd.zeroGrad();
                         phases.enter(StepProfiler.Phase.BACKWARD);

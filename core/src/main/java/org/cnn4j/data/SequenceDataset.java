@@ -1,7 +1,7 @@
 package org.cnn4j.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,6 +29,11 @@ import java.util.Objects;
 public final class SequenceDataset implements Dataset {
     /** Longest sequence accepted: a batch holds batchSize times this many floats. */
     public static final int MAX_LENGTH = 1 << 20;
+    /**
+     * Longest line accepted, checked while reading, before the line is held whole: a label and {@link #MAX_LENGTH}
+     * values of 31 characters (a float's longest usual text is 15) with their separators.
+     */
+    public static final int MAX_LINE_CHARS = 32 * MAX_LENGTH;
     /** Token ids live in float32, exact up to 2^24. */
     public static final int MAX_TOKEN_ID = (1 << 24) - 1;
 
@@ -110,7 +115,7 @@ public final class SequenceDataset implements Dataset {
     }
 
     /** One file as read, before padding. */
-    private static final class Raw {
+    static final class Raw {
         Kind kind;
         final List<float[]> sequences = new ArrayList<>();
         final List<Integer> labels = new ArrayList<>();
@@ -123,18 +128,24 @@ public final class SequenceDataset implements Dataset {
                 throw new NoSuchFileException(file.toString(), null, "--dataset sequence expects train.csv and"
                         + " test.csv in the --data folder");
             }
+            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                return read(file, in);
+            }
+        }
+
+        /** Parses {@code in}, the contents of {@code file} (the name in messages). */
+        static Raw read(Path file, Reader in) throws IOException {
             Raw raw = new Raw();
-            try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                int lineNo = 0;
+            try (BoundedLineReader r = new BoundedLineReader(in, file.toString(), MAX_LINE_CHARS,
+                    "a label and at most " + MAX_LENGTH + " values")) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    lineNo++;
                     if (line.isBlank()) {
                         continue;
                     }
                     if (raw.kind == null) {
                         raw.kind = header(file, line.trim());
                     } else {
-                        raw.add(file, lineNo, line.trim());
+                        raw.add(file, r.lineNumber(), line.trim());
                     }
                 }
             }

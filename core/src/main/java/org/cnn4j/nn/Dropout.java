@@ -8,10 +8,10 @@ import org.cnn4j.tensor.Tensor;
 /**
  * {@code torch.nn.Dropout}: in training, zeroes each element with probability {@code p} and scales the rest by
  * 1/(1-p); the identity in eval mode. Each training forward draws a fresh mask seed from this module's own
- * seeded generator (seeded from {@link Init#generator()} unless given), so runs are reproducible and masks are
- * identical on every backend.
+ * seeded generator (seeded from {@link Init#generator()} unless given, and reseeded each epoch by the training
+ * loop: {@link SeededRandomness}), so runs are reproducible and masks are identical on every backend.
  */
-public class Dropout extends Module {
+public class Dropout extends Module implements SeededRandomness {
     private final float p;
     private final Random seeds;
 
@@ -31,7 +31,7 @@ public class Dropout extends Module {
         this.seeds = new Random(seed);
     }
 
-    /** Restarts this module's seed sequence. */
+    @Override
     public void setSeed(long seed) {
         seeds.setSeed(seed);
     }

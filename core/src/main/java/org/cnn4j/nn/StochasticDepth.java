@@ -7,10 +7,10 @@ import org.cnn4j.tensor.Tensor;
 /**
  * torchvision's {@code ops.StochasticDepth(p, "row")}: in training, zeroes each sample's input (a residual
  * branch) with probability {@code p} and scales the rest by 1/(1-p); the identity in eval mode. Each training
- * forward draws a fresh seed from this module's generator (seeded from {@link Init#generator()} unless given),
- * like {@link Dropout}.
+ * forward draws a fresh seed from this module's generator (seeded from {@link Init#generator()} unless given, and
+ * reseeded each epoch by the training loop: {@link SeededRandomness}), like {@link Dropout}.
  */
-public class StochasticDepth extends Module {
+public class StochasticDepth extends Module implements SeededRandomness {
     private final float p;
     private final Random seeds;
 
@@ -24,6 +24,11 @@ public class StochasticDepth extends Module {
         }
         this.p = p;
         this.seeds = new Random(seed);
+    }
+
+    @Override
+    public void setSeed(long seed) {
+        seeds.setSeed(seed);
     }
 
     @Override

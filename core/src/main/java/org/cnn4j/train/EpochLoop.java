@@ -2,13 +2,12 @@ package org.cnn4j.train;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import org.cnn4j.backend.Backend;
 import org.cnn4j.data.Batch;
 import org.cnn4j.data.DataLoader;
-import org.cnn4j.nn.Dropout;
 import org.cnn4j.nn.Module;
+import org.cnn4j.nn.SeededRandomness;
 import org.cnn4j.ops.Losses;
 import org.cnn4j.ops.Reduction;
 import org.cnn4j.optim.Optimizer;
@@ -19,8 +18,9 @@ import org.cnn4j.tensor.Tensor;
 /**
  * One training epoch: forward, cross-entropy, backward, the gradient hooks, the finiteness check and the
  * optimizer step, with gradient accumulation over {@link TrainConfig#accumulationSteps()} batches. Deterministic
- * given the seed: the loader's order and augmentation depend only on (seed, epoch, batch), and every Dropout is
- * reseeded from (seed, epoch) at the start of each epoch, so resuming at epoch k reproduces an uninterrupted run.
+ * given the seed: the loader's order and augmentation depend only on (seed, epoch, batch), and every Dropout and
+ * StochasticDepth is reseeded from (seed, epoch) at the start of each epoch ({@link SeededRandomness}), so resuming at
+ * epoch k reproduces an uninterrupted run.
  */
 final class EpochLoop {
     /** A loss this many times that of a uniform guess (ln of the class count) is reported as diverging. */
@@ -64,7 +64,7 @@ final class EpochLoop {
         int steps = loader.batchesPerEpoch();
         int accumulation = config.accumulationSteps();
         long firstUpdate = (long) epoch * updatesPerEpoch(steps, accumulation);
-        reseedDropout(epoch);
+        reseedRandomLayers(epoch);
         model.train();
         listener.epochStarted(epoch, config.epochs(), steps);
         ClassificationMetrics metrics = new ClassificationMetrics(numClasses);
@@ -113,20 +113,21 @@ final class EpochLoop {
     }
 
     /**
-     * Forward and loss (cross-entropy, against the batch's soft targets when MixUp or CutMix made them) for one
-     * batch, and backward of {@code loss / groupSize} (times the hooks' loss scale) when
-     * {@code backward} is set and the loss is finite; returns the batch's mean loss.
+     * Forward and loss (cross-entropy, against the batch's soft targets when MixUp or CutMix made them, plus the
+     * weighted auxiliary heads' losses: {@link TrainingLoss}) for one batch, and backward of
+     * {@code loss / groupSize} (times the hooks' loss scale) when {@code backward} is set and the loss is finite;
+     * returns the batch's mean loss (auxiliary terms included, as the loss that is minimised).
      */
     private double forwardBackward(Batch batch, ClassificationMetrics metrics, int groupSize, boolean backward) {
         try (MemoryScope scope = MemoryScope.open()) {
             Tensor x = Tensor.of(backend, batch.data(), Shape.of(batch.dims()));
-            Tensor logits = model.call(x);
             float smoothing = (float) config.labelSmoothing();
-            Tensor loss = batch.targets() != null
+            TrainingLoss.Result out = TrainingLoss.of(model, x, logits -> batch.targets() != null
                     ? Losses.softCrossEntropy(logits, batch.targets(), Reduction.MEAN, smoothing)
-                    : Losses.crossEntropy(logits, batch.labels(), Reduction.MEAN, smoothing);
+                    : Losses.crossEntropy(logits, batch.labels(), Reduction.MEAN, smoothing));
+            Tensor loss = out.loss();
             double value = loss.item();
-            metrics.update(logits.toFloatArray(), batch.labels(), value);
+            metrics.update(out.logits().toFloatArray(), batch.labels(), value);
             if (backward && Double.isFinite(value)) {
                 double scale = 1.0 / groupSize;
                 for (GradientHook h : hooks) {
@@ -177,11 +178,12 @@ final class EpochLoop {
         return apply;
     }
 
-    private void reseedDropout(int epoch) {
+    /** Restarts every Dropout's and StochasticDepth's seed sequence from (seed, epoch, its place in the model). */
+    private void reseedRandomLayers(int epoch) {
         int index = 0;
-        for (Map.Entry<String, Module> e : model.namedModules().entrySet()) {
-            if (e.getValue() instanceof Dropout d) {
-                d.setSeed(config.seed() * 1_000_003L + epoch * 7919L + index++);
+        for (Module m : model.namedModules().values()) {
+            if (m instanceof SeededRandomness r) {
+                r.setSeed(config.seed() * 1_000_003L + epoch * 7919L + index++);
             }
         }
     }

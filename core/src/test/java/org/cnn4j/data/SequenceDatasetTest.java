@@ -60,6 +60,16 @@ class SequenceDatasetTest {
     }
 
     @Test
+    void aMultiGigabyteLineFailsAtTheLineCapWithoutBeingHeld() {
+        // 4 GiB of token text on line 2 with no line end, generated as it is read
+        var in = new BoundedLineReaderTest.Generated("label,tokens\n0,", "7 ", 1L << 32);
+        var e = assertThrows(DataFormatException.class, () -> SequenceDataset.Raw.read(Path.of("train.csv"), in));
+        assertEquals("train.csv line 2 is longer than " + SequenceDataset.MAX_LINE_CHARS + " characters, the most a"
+                + " line may hold (a label and at most " + SequenceDataset.MAX_LENGTH + " values)", e.getMessage());
+        assertTrue(in.served < 2L * SequenceDataset.MAX_LINE_CHARS, "read " + in.served + " characters");
+    }
+
+    @Test
     void badFilesFailWithFileLineAndWhatWasExpected() throws IOException {
         String[][] cases = {
             {"tokens\n1,2\n", "line 1 must be the header"},

@@ -1,6 +1,5 @@
 package org.cnn4j.models;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.cnn4j.nn.AdaptiveAvgPool2d;
@@ -26,6 +25,8 @@ import org.cnn4j.tensor.Tensor;
  * default).
  */
 public final class GoogLeNet extends Module implements AuxiliaryOutputs {
+    /** Each auxiliary loss's weight (Szegedy et al. 2015, section 5). */
+    static final double AUX_LOSS_WEIGHT = 0.3;
     private final boolean transformInput;
     private final BasicConv2d conv1, conv2, conv3;
     private final MaxPool2d maxpool1, maxpool2, maxpool3, maxpool4;
@@ -74,21 +75,16 @@ public final class GoogLeNet extends Module implements AuxiliaryOutputs {
 
     @Override
     public Tensor forward(Tensor x) {
-        return run(x, false).get(0);
+        return run(x, false).main();
     }
 
+    /** In training mode {@code aux2} then {@code aux1} (torchvision's GoogLeNetOutputs order), each weighted 0.3. */
     @Override
-    public List<Tensor> forwardWithAux(Tensor x) {
+    public Outputs forwardWithAux(Tensor x) {
         return run(x, isTraining() && aux1 != null);
     }
 
-    @Override
-    public double auxLossWeight() {
-        return 0.3;
-    }
-
-    /** {@code [logits]}, or {@code [logits, aux2, aux1]} (torchvision's GoogLeNetOutputs order) with aux heads. */
-    private List<Tensor> run(Tensor x, boolean withAux) {
+    private Outputs run(Tensor x, boolean withAux) {
         if (transformInput) {
             x = TransformInput.apply(x);
         }
@@ -101,12 +97,8 @@ public final class GoogLeNet extends Module implements AuxiliaryOutputs {
         x = maxpool4.call(inception4e.call(x));
         x = inception5b.call(inception5a.call(x));
         x = fc.call(dropout.call(avgpool.call(x).flatten(1)));
-        List<Tensor> out = new ArrayList<>(List.of(x));
-        if (withAux) {
-            out.add(a2);
-            out.add(a1);
-        }
-        return out;
+        return new Outputs(x, withAux ? List.of(new Auxiliary(a2, AUX_LOSS_WEIGHT), new Auxiliary(a1, AUX_LOSS_WEIGHT))
+                : List.of());
     }
 
     /** Four branches concatenated: 1x1; 1x1 then 3x3; 1x1 then 3x3 (the paper's 5x5); 3x3 max pool then 1x1. */

@@ -21,6 +21,8 @@ import org.cnn4j.tensor.Tensor;
  * N(0, 0.1^2) on [-2, 2], N(0, 0.001^2) for the auxiliary fc, biases keep PyTorch's default).
  */
 public final class Inception3 extends Module implements AuxiliaryOutputs {
+    /** The auxiliary loss's weight in the usual Inception v3 recipe. */
+    static final double AUX_LOSS_WEIGHT = 0.4;
     private final boolean transformInput;
     private final BasicConv2d conv1a, conv2a, conv2b, conv3b, conv4a;
     private final MaxPool2d maxpool1, maxpool2;
@@ -69,21 +71,16 @@ public final class Inception3 extends Module implements AuxiliaryOutputs {
 
     @Override
     public Tensor forward(Tensor x) {
-        return run(x, false).get(0);
+        return run(x, false).main();
     }
 
+    /** In training mode the AuxLogits head's logits, weighted 0.4. */
     @Override
-    public List<Tensor> forwardWithAux(Tensor x) {
+    public Outputs forwardWithAux(Tensor x) {
         return run(x, isTraining() && auxLogits != null);
     }
 
-    @Override
-    public double auxLossWeight() {
-        return 0.4;
-    }
-
-    /** {@code [logits]}, or {@code [logits, aux]} (torchvision's InceptionOutputs order) with the aux head. */
-    private List<Tensor> run(Tensor x, boolean withAux) {
+    private Outputs run(Tensor x, boolean withAux) {
         if (transformInput) {
             x = TransformInput.apply(x);
         }
@@ -97,11 +94,7 @@ public final class Inception3 extends Module implements AuxiliaryOutputs {
             x = m.call(x);
         }
         x = fc.call(dropout.call(avgpool.call(x)).flatten(1));
-        List<Tensor> out = new ArrayList<>(List.of(x));
-        if (withAux) {
-            out.add(aux);
-        }
-        return out;
+        return new Outputs(x, withAux ? List.of(new Auxiliary(aux, AUX_LOSS_WEIGHT)) : List.of());
     }
 
     /** torchvision's {@code inception_v3()}: 1000 classes, the auxiliary head, no input transform. */

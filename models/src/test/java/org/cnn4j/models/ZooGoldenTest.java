@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -13,7 +14,6 @@ import org.cnn4j.backend.Backend;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.backend.ShapeOnlyBackend;
 import org.cnn4j.cpu.CpuBackend;
-import org.cnn4j.nn.AuxiliaryOutputs;
 import org.cnn4j.nn.Dropout;
 import org.cnn4j.nn.Module;
 import org.cnn4j.nn.StochasticDepth;
@@ -22,18 +22,19 @@ import org.cnn4j.tensor.MemoryScope;
 import org.cnn4j.tensor.NoGrad;
 import org.cnn4j.tensor.Shape;
 import org.cnn4j.tensor.Tensor;
+import org.cnn4j.train.TrainingLoss;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * One member of every zoo family against torchvision (fixtures from tools/golden/make_zoo_fixtures.py, weights
  * from {@link GoldenWeights#fillHashed}): eval-mode logits, and the loss and every parameter's gradient of one
- * training-mode step (batch statistics, auxiliary heads included, dropout and stochastic depth off as in the
- * generator). Tolerances are derived in the generator from torch's own float32-vs-float64 error (see its
- * comments).
+ * training-mode step (batch statistics, auxiliary heads included through the training loop's {@link TrainingLoss},
+ * dropout and stochastic depth off as in the generator). Tolerances are derived in the generator from torch's own
+ * float32-vs-float64 error (see its comments).
  */
 class ZooGoldenTest {
-    private static final Backend CPU = new CpuBackend();
+    static final Backend CPU = new CpuBackend();
     private static final int CLASSES = 10;
 
     private static Module model(String name) {
@@ -45,7 +46,7 @@ class ZooGoldenTest {
      * value is then written by {@link GoldenWeights#fillHashed}, so drawing 28M initial weights would be wasted
      * seconds. (ZooInitTest checks the initialisation.)
      */
-    private static Module uninitialised(Supplier<Module> factory) {
+    static Module uninitialised(Supplier<Module> factory) {
         try (Backends.Use use = Backends.use(new ShapeOnlyBackend())) {
             return factory.get().to(CPU);
         }
@@ -108,40 +109,31 @@ class ZooGoldenTest {
             double loss;
             try (MemoryScope scope = MemoryScope.open()) {
                 Tensor x = Tensor.of(CPU, GoldenWeights.hashedInput(input), input);
-                Tensor total;
-                if (model instanceof AuxiliaryOutputs a) {
-                    List<Tensor> outputs = a.forwardWithAux(x);
-                    assertEquals(2 + (name.equals("googlenet") ? 1 : 0), outputs.size(), "main + aux logits");
-                    total = Losses.crossEntropy(outputs.get(0), labels);
-                    for (Tensor aux : outputs.subList(1, outputs.size())) {
-                        total = total.add(Losses.crossEntropy(aux, labels).mul((float) a.auxLossWeight()));
-                    }
-                } else {
-                    total = Losses.crossEntropy(model.call(x), labels);
-                }
+                Tensor total = TrainingLoss.of(model, x, logits -> Losses.crossEntropy(logits, labels)).loss();
                 total.backward();
                 loss = total.item();
             }
             assertEquals(expectedLoss, loss, rel * Math.max(1, Math.abs(expectedLoss)), name + " loss");
-            List<String> failures = compareGradients(model.namedParameters(), rows, floor, rel);
+            Map<String, float[]> grads = new LinkedHashMap<>();
+            model.namedParameters().forEach((key, p) -> grads.put(key, p.grad().toFloatArray()));
+            List<String> failures = compareGradients(grads, rows, floor, rel);
             assertEquals(List.of(), failures, name + ": gradients off by more than " + rel + " x (|g| + " + floor
                     + ")");
         }
         assertEquals(before, CPU.liveBytes(), name + ": every tensor freed");
     }
 
-    /** Each row "key |g| g.probe" against the parameter's gradient; returns the mismatches. */
-    private static List<String> compareGradients(Map<String, Tensor> params, List<String> rows, double floor,
-                                                 double rel) {
-        assertEquals(rows.size(), params.size(), "parameter count");
+    /** Each row "key |g| g.probe" against the parameter's gradient (named_parameters order); the mismatches. */
+    static List<String> compareGradients(Map<String, float[]> grads, List<String> rows, double floor, double rel) {
+        assertEquals(rows.size(), grads.size(), "parameter count");
         List<String> failures = new ArrayList<>();
         int k = 0;
-        for (Map.Entry<String, Tensor> e : params.entrySet()) {
+        for (Map.Entry<String, float[]> e : grads.entrySet()) {
             String[] row = rows.get(k).split(" ");
             assertEquals(row[0], e.getKey(), "parameter " + k);
             double expectedNorm = Double.parseDouble(row[1]);
             double expectedDot = Double.parseDouble(row[2]);
-            float[] g = e.getValue().grad().toFloatArray();
+            float[] g = e.getValue();
             double norm = 0, dot = 0, probeNorm = 0;
             for (int i = 0; i < g.length; i++) {
                 double p = Math.sin(i * 0.73 + k);
@@ -161,7 +153,7 @@ class ZooGoldenTest {
         return failures;
     }
 
-    private static Shape shape(String dims) {
+    static Shape shape(String dims) {
         return Shape.of(Arrays.stream(dims.split(",")).mapToInt(Integer::parseInt).toArray());
     }
 
