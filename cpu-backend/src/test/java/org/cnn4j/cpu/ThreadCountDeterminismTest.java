@@ -106,23 +106,22 @@ class ThreadCountDeterminismTest {
         int budget = 2 * 6 * 9 * 5 * 4;
         float[] x = KernelAssert.uniform(random, 7 * 6 * 9 * 8), w = KernelAssert.uniform(random, 10 * 6 * 9);
         float[] dy = KernelAssert.uniform(random, 7 * 10 * 5 * 4);
-        sameBitsAtEveryThreadCount("batched forward", () -> {
-            float[] y = new float[dy.length];
-            CpuConv.forward(x, xd, w, wd, y, yd, spec, budget);
-            return y;
-        });
-        sameBitsAtEveryThreadCount("batched backward data", () -> {
-            float[] dx = new float[x.length];
-            CpuConv.backwardData(dy, yd, w, wd, dx, xd, spec, budget);
-            return dx;
-        });
+        sameBitsAtEveryThreadCount("batched forward",
+                () -> filled(dy.length, y -> CpuConv.forward(x, xd, w, wd, y, yd, spec, budget)));
+        sameBitsAtEveryThreadCount("batched backward data",
+                () -> filled(x.length, dx -> CpuConv.backwardData(dy, yd, w, wd, dx, xd, spec, budget)));
         for (int singlePassMin : new int[] {Integer.MAX_VALUE, 0}) {
-            sameBitsAtEveryThreadCount("batched backward filter, single pass from " + singlePassMin, () -> {
-                float[] dw = new float[w.length];
-                CpuConv.backwardFilter(x, xd, dy, yd, dw, wd, spec, budget, singlePassMin);
-                return dw;
-            });
+            sameBitsAtEveryThreadCount("batched backward filter, single pass from " + singlePassMin,
+                    () -> filled(w.length, dw -> CpuConv.backwardFilter(x, xd, dy, yd, dw, wd, spec, budget,
+                            singlePassMin)));
         }
+    }
+
+    /** A new array of {@code length} floats after {@code kernel} has written it. */
+    private static float[] filled(int length, java.util.function.Consumer<float[]> kernel) {
+        float[] out = new float[length];
+        kernel.accept(out);
+        return out;
     }
 
     @Test
