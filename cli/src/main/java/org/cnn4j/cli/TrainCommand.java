@@ -17,6 +17,7 @@ import org.cnn4j.data.ImageFiles;
 import org.cnn4j.data.ImageFolderDataset;
 import org.cnn4j.distributed.Collective;
 import org.cnn4j.distributed.DistributedDataParallel;
+import org.cnn4j.distributed.SyncBatchNorm;
 import org.cnn4j.distributed.RingEnvironment;
 import org.cnn4j.nn.Module;
 import org.cnn4j.train.Checkpoint;
@@ -155,6 +156,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--nproc", defaultValue = "1", description = "train data-parallel in N worker processes on this machine (like torchrun); --batch-size is the global batch, split evenly (default: ${DEFAULT-VALUE})")
     int nproc;
 
+    @Option(names = "--sync-bn", description = "--nproc: normalise BatchNorm layers with the statistics of the global batch (SyncBatchNorm) instead of each worker's share; pass it again when resuming")
+    boolean syncBn;
+
     @Option(names = "--collective-timeout", defaultValue = "300", description = "--nproc: seconds a worker waits for the others before it fails naming the rank at fault (default: ${DEFAULT-VALUE})")
     int collectiveTimeout;
 
@@ -205,6 +209,10 @@ public final class TrainCommand implements Callable<Integer> {
                 collective = ring.join();
                 ddp = new DistributedDataParallel(net, collective);
                 fit.distributed(ddp);
+                if (syncBn) {
+                    System.out.println("SyncBatchNorm: " + SyncBatchNorm.convert(net, ddp.collective()).size()
+                            + " BatchNorm layers normalise over the global batch");
+                }
             }
             System.out.printf(Locale.ROOT, "model: %s, %,d parameters; optimizer %s, lr %.3g, schedule %s; %d epochs%n",
                     config.model(), net.parameterCount(), config.optimizer().id(), config.lr(), config.schedule().id(),

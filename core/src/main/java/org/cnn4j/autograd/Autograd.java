@@ -15,7 +15,33 @@ import org.cnn4j.tensor.Tensor;
 
 /** Reverse-mode differentiation over the graph that ops record while grad mode is on. */
 public final class Autograd {
+    /**
+     * Told during a backward pass when a leaf's gradient is final for that pass: every recorded op that uses the
+     * leaf has been processed (its gradient may still be null if none reached it). Leaves the pass does not reach
+     * are not reported. Data parallelism starts averaging a parameter's gradient from here while backward goes on.
+     */
+    @FunctionalInterface
+    public interface GradientReadyListener {
+        void ready(Tensor leaf);
+    }
+
+    /** Removes a registered listener when closed (closing twice is harmless). */
+    public interface Registration extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static final ThreadLocal<List<GradientReadyListener>> READY_LISTENERS =
+            ThreadLocal.withInitial(java.util.concurrent.CopyOnWriteArrayList::new);
+
     private Autograd() {
+    }
+
+    /** Calls {@code listener} in every backward pass run on this thread, until the registration is closed. */
+    public static Registration onGradientReady(GradientReadyListener listener) {
+        List<GradientReadyListener> listeners = READY_LISTENERS.get();
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
     /** Whether an op with these inputs must record a node. */
@@ -69,12 +95,15 @@ public final class Autograd {
             }
             gradRoot = gradRoot.copy();
         }
+        List<GradientReadyListener> listeners = READY_LISTENERS.get();
         try (NoGrad ng = NoGrad.enter()) {
             if (root.gradFn() == null) {
                 accumulateLeaf(root, gradRoot);
+                listeners.forEach(l -> l.ready(root));
                 return;
             }
             List<Node> order = topologicalOrder(root.gradFn());
+            LeafUses uses = listeners.isEmpty() ? null : new LeafUses(order, listeners);
             Map<Node, Tensor> grads = new IdentityHashMap<>();
             Map<Node, List<Tensor>> retained = new IdentityHashMap<>();
             grads.put(root.gradFn(), gradRoot);
@@ -82,6 +111,9 @@ public final class Autograd {
             for (Node node : order) {
                 Tensor gOut = grads.remove(node);
                 if (gOut == null) {
+                    if (uses != null) {
+                        uses.processed(node);
+                    }
                     continue;
                 }
                 for (Tensor t : retained.getOrDefault(node, List.of())) {
@@ -105,8 +137,13 @@ public final class Autograd {
                     if (g == gOut ? passedOn : appearsBefore(gIn, i)) {
                         g = g.copy(); // one tensor must not become the gradient of two inputs
                     }
-                    passedOn |= g == gOut;
                     checkGradShape(node, in, g);
+                    if (g == gOut && in.gradFn() == null && in.grad() != null) {
+                        // added into the leaf's gradient without consuming gOut, which later inputs may still get
+                        in.grad().backend().binary(BinaryOp.ADD, in.grad(), g, in.grad());
+                        continue;
+                    }
+                    passedOn |= g == gOut;
                     if (in.gradFn() == null) {
                         accumulateLeaf(in, g);
                     } else {
@@ -129,9 +166,43 @@ public final class Autograd {
                 if (!retainGraph) {
                     node.release();
                 }
+                if (uses != null) {
+                    uses.processed(node);
+                }
             }
             for (Tensor leftover : grads.values()) {
                 leftover.close();
+            }
+        }
+    }
+
+    /** Counts, for each leaf that requires grad, the ops still to process that use it; reports it at zero. */
+    private static final class LeafUses {
+        private final Map<Tensor, int[]> pending = new IdentityHashMap<>();
+        private final List<GradientReadyListener> listeners;
+
+        LeafUses(List<Node> order, List<GradientReadyListener> listeners) {
+            this.listeners = listeners;
+            for (Node node : order) {
+                for (Tensor in : node.inputs()) {
+                    if (isLeaf(in)) {
+                        pending.computeIfAbsent(in, t -> new int[1])[0]++;
+                    }
+                }
+            }
+        }
+
+        private static boolean isLeaf(Tensor t) {
+            return t != null && t.requiresGrad() && t.gradFn() == null;
+        }
+
+        void processed(Node node) {
+            for (Tensor in : node.inputs()) {
+                if (isLeaf(in) && --pending.get(in)[0] == 0) {
+                    for (GradientReadyListener l : listeners) {
+                        l.ready(in);
+                    }
+                }
             }
         }
     }

@@ -13,9 +13,22 @@ import org.cnn4j.tensor.Tensor;
  * training forward, saved as an integer).
  */
 public class BatchNorm2d extends Module {
+
+    /**
+     * Training-mode batch normalisation with batch statistics wider than this process's batch (e.g. synchronised
+     * across the ranks of a data-parallel job); same arguments and in-place running-statistics update as
+     * {@link Normalization#batchNorm} with {@code training} set.
+     */
+    @FunctionalInterface
+    public interface TrainingNorm {
+        Tensor apply(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar, float momentum,
+                     float eps);
+    }
+
     private final int numFeatures;
     private final float eps;
     private final float momentum;
+    private TrainingNorm trainingNorm;
 
     public BatchNorm2d(int numFeatures) {
         this(numFeatures, 1e-5f, 0.1f);
@@ -49,13 +62,30 @@ public class BatchNorm2d extends Module {
                     + " channels (shape " + x.shape() + ")");
         }
         boolean training = isTraining();
-        Tensor y = Normalization.batchNorm(x, parameter("weight"), parameter("bias"), buffer("running_mean"),
-                buffer("running_var"), training, momentum, eps);
+        Tensor y = training && trainingNorm != null
+                ? trainingNorm.apply(x, parameter("weight"), parameter("bias"), buffer("running_mean"),
+                        buffer("running_var"), momentum, eps)
+                : Normalization.batchNorm(x, parameter("weight"), parameter("bias"), buffer("running_mean"),
+                        buffer("running_var"), training, momentum, eps);
         if (training) {
             Tensor count = buffer("num_batches_tracked");
             count.backend().scalar(ScalarOp.ADD, count, 1f, count);
         }
         return y;
+    }
+
+    /**
+     * Replaces training-mode normalisation with {@code norm} (null: this batch's own statistics, the default);
+     * evaluation always uses the running statistics. The parameters, buffers and state-dict keys stay the same, so
+     * the layer can be switched in place in any model (see {@code org.cnn4j.distributed.SyncBatchNorm}).
+     */
+    public void setTrainingNorm(TrainingNorm norm) {
+        this.trainingNorm = norm;
+    }
+
+    /** The replacement set by {@link #setTrainingNorm}, or null. */
+    public TrainingNorm trainingNorm() {
+        return trainingNorm;
     }
 
     public int numFeatures() {
@@ -72,6 +102,7 @@ public class BatchNorm2d extends Module {
 
     @Override
     public String extraRepr() {
-        return numFeatures + ", eps=" + eps + ", momentum=" + momentum;
+        return numFeatures + ", eps=" + eps + ", momentum=" + momentum
+                + (trainingNorm != null ? ", synchronised" : "");
     }
 }

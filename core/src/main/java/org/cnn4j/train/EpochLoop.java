@@ -86,7 +86,8 @@ final class EpochLoop {
                     problem = null;
                 }
                 listener.batchLoaded(epoch, step + 1, batch);
-                double loss = forwardBackward(batch, metrics, groupSize, problem == null);
+                double loss = forwardBackward(batch, metrics, groupSize, problem == null,
+                        step + 1 == groupStart + groupSize);
                 if (!Double.isFinite(loss) && problem == null) {
                     problem = "the loss is " + loss;
                 }
@@ -115,10 +116,12 @@ final class EpochLoop {
     /**
      * Forward and loss (cross-entropy, against the batch's soft targets when MixUp or CutMix made them, plus the
      * weighted auxiliary heads' losses: {@link TrainingLoss}) for one batch, and backward of
-     * {@code loss / groupSize} (times the hooks' loss scale) when {@code backward} is set and the loss is finite;
-     * returns the batch's mean loss (auxiliary terms included, as the loss that is minimised).
+     * {@code loss / groupSize} (times the hooks' loss scale) when {@code backward} is set and the loss is finite
+     * ({@code completesUpdate}: the group's last batch); returns the batch's mean loss (auxiliary terms included, as
+     * the loss that is minimised).
      */
-    private double forwardBackward(Batch batch, ClassificationMetrics metrics, int groupSize, boolean backward) {
+    private double forwardBackward(Batch batch, ClassificationMetrics metrics, int groupSize, boolean backward,
+                                   boolean completesUpdate) {
         try (MemoryScope scope = MemoryScope.open()) {
             Tensor x = Tensor.of(backend, batch.data(), Shape.of(batch.dims()));
             float smoothing = (float) config.labelSmoothing();
@@ -132,6 +135,7 @@ final class EpochLoop {
                 double scale = 1.0 / groupSize;
                 for (GradientHook h : hooks) {
                     scale *= h.lossScale();
+                    h.beforeBackward(completesUpdate);
                 }
                 (scale == 1 ? loss : loss.mul((float) scale)).backward();
             }

@@ -20,6 +20,14 @@ public interface GradientHook {
     }
 
     /**
+     * Called before each backward; {@code completesUpdate} is set for the last backward before the optimizer step
+     * (the only one with gradient accumulation off). Data parallelism starts averaging gradients during that
+     * backward.
+     */
+    default void beforeBackward(boolean completesUpdate) {
+    }
+
+    /**
      * Called once per optimizer step after backward, with every trainable parameter (a parameter's gradient may
      * be null when it took no part in the loss). Return false to skip this optimizer step, e.g. when a loss
      * scaler found an overflow; a skip asked for by a hook is reported but is not a divergence.

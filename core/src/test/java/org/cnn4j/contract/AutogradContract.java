@@ -160,4 +160,44 @@ public abstract class AutogradContract extends BackendTestBase {
                 () -> GradCheck.check("x * 0", in -> in[0].mul(0f), param(3)));
         assertTrue(flat.getMessage().contains("does not depend on this input"), flat.getMessage());
     }
+
+    /**
+     * The gradient-ready hook reports each leaf once, after its last use: at that moment its gradient is the final
+     * one (a is used twice, so a report after its first use would see half of it), and c, which the loss does not
+     * reach, is not reported.
+     */
+    @Test
+    void gradientReadyReportsEachLeafOnceWithItsFinalGradient() {
+        float[] av = {0.5f, -1.25f, 2f}; // known on the host, so a device that computes nothing fails below
+        float[] bv = {1.5f, 0.75f, -3f};
+        Tensor a = tensor(av, 3).requiresGrad(true);
+        Tensor b = tensor(bv, 3).requiresGrad(true);
+        Tensor c = param(3);
+        java.util.Map<Tensor, float[]> atReady = new java.util.IdentityHashMap<>();
+        java.util.Map<Tensor, Integer> reports = new java.util.IdentityHashMap<>();
+        try (org.cnn4j.autograd.Autograd.Registration r = org.cnn4j.autograd.Autograd.onGradientReady(leaf -> {
+            reports.merge(leaf, 1, Integer::sum);
+            atReady.put(leaf, leaf.grad().toFloatArray());
+        })) {
+            a.add(b).mul(a).sum().backward();
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(2, reports.size());
+        org.junit.jupiter.api.Assertions.assertEquals(1, reports.get(a));
+        org.junit.jupiter.api.Assertions.assertEquals(1, reports.get(b));
+        assertFalse(reports.containsKey(c));
+        assertArrayEquals(a.grad().toFloatArray(), atReady.get(a));
+        assertArrayEquals(b.grad().toFloatArray(), atReady.get(b));
+        float[] want = new float[3];
+        for (int i = 0; i < 3; i++) {
+            want[i] = 2 * av[i] + bv[i];
+        }
+        assertClose("d(a + b) * a / da", want, a.grad().toFloatArray(), 1e-6, 1e-6);
+        assertClose("d(a + b) * a / db", av, b.grad().toFloatArray(), 1e-6, 1e-6);
+        a.zeroGrad();
+        b.zeroGrad();
+        a.add(b).sum().backward(); // after the registration closed: nothing reported
+        org.junit.jupiter.api.Assertions.assertEquals(1, reports.get(a));
+        a.zeroGrad();
+        b.zeroGrad();
+    }
 }

@@ -7,9 +7,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.cnn4j.autograd.Autograd;
 import org.cnn4j.distributed.Collective;
+import org.cnn4j.distributed.ReduceOp;
 import org.cnn4j.distributed.DistributedDataParallel;
+import org.cnn4j.distributed.InProcessGroup;
 import org.cnn4j.distributed.Ranks;
 import org.cnn4j.nn.Conv2d;
 import org.cnn4j.nn.Flatten;
@@ -22,8 +26,10 @@ import org.cnn4j.ops.Losses;
 import org.cnn4j.optim.Optimizer;
 import org.cnn4j.optim.SGD;
 import org.cnn4j.tensor.MemoryScope;
+import org.cnn4j.tensor.NoGrad;
 import org.cnn4j.tensor.Tensor;
 import org.cnn4j.testing.BackendTestBase;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -176,6 +182,181 @@ public abstract class DistributedContract extends BackendTestBase {
         } finally {
             replicas.forEach(Module::close);
             whole.close();
+        }
+    }
+
+    /** Passes the gradient through and runs {@code onBackward} first: marks a point inside backward. */
+    private static final class Probe extends Module {
+        private final Runnable onBackward;
+
+        Probe(Runnable onBackward) {
+            this.onBackward = onBackward;
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            Tensor y;
+            try (NoGrad ng = NoGrad.enter()) {
+                y = x.copy();
+            }
+            return Autograd.record(y, "probe", new Tensor[] {x}, g -> {
+                onBackward.run();
+                return new Tensor[] {g};
+            });
+        }
+    }
+
+    /** Counts the all-reduces that have started on the wrapped collective. */
+    private static final class Counting implements Collective {
+        final Collective inner;
+        final AtomicInteger allReduces = new AtomicInteger();
+
+        Counting(Collective inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public int rank() {
+            return inner.rank();
+        }
+
+        @Override
+        public int worldSize() {
+            return inner.worldSize();
+        }
+
+        @Override
+        public Duration timeout() {
+            return inner.timeout();
+        }
+
+        @Override
+        public void allReduce(float[] buffer, int offset, int length, ReduceOp op) {
+            synchronized (this) {
+                allReduces.incrementAndGet();
+                notifyAll();
+            }
+            inner.allReduce(buffer, offset, length, op);
+        }
+
+        @Override
+        public void broadcast(float[] buffer, int offset, int length, int root) {
+            inner.broadcast(buffer, offset, length, root);
+        }
+
+        @Override
+        public void barrier() {
+            inner.barrier();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+
+        /** Waits (at most 20 s, a bound for a failing run, not a timing) until {@code n} all-reduces started. */
+        synchronized int awaitAllReduces(int n) throws InterruptedException {
+            long end = System.nanoTime() + 20_000_000_000L;
+            while (allReduces.get() < n && System.nanoTime() < end) {
+                wait(100);
+            }
+            return allReduces.get();
+        }
+    }
+
+    /**
+     * With 100-float buckets the parameters of conv - probe - relu - flatten - linear travel as [linear.bias],
+     * [linear.weight], [conv.bias, conv.weight]. Backward reaches the probe after the linear layer and before the
+     * convolution: there, on every rank, exactly the two linear buckets must have started their all-reduce (the
+     * probe waits for them; after-backward averaging would leave it waiting in vain), and the convolution's not yet.
+     */
+    @Test
+    void bucketsStartWhileBackwardIsStillRunning() {
+        List<Counting> counting = new ArrayList<>();
+        int[] seen = new int[RANKS];
+        List<Module> replicas = new ArrayList<>();
+        for (int r = 0; r < RANKS; r++) {
+            int rank = r;
+            Init.manualSeed(1);
+            replicas.add(new Sequential(new Conv2d(1, 4, 3, 2, 1), new Probe(() -> {
+                try {
+                    seen[rank] = counting.get(rank).awaitAllReduces(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }), new ReLU(), new Flatten(), new Linear(4 * 8 * 8, 4)));
+        }
+        InProcessGroup group = InProcessGroup.create(RANKS, Duration.ofSeconds(60));
+        for (int r = 0; r < RANKS; r++) {
+            counting.add(new Counting(group.member(r)));
+        }
+        try {
+            List<Ranks.Outcome<Integer>> ranks = Ranks.run(RANKS, counting::get, c -> {
+                Module m = replicas.get(c.rank());
+                try (DistributedDataParallel ddp = new DistributedDataParallel(m, c, 100)) {
+                    ddp.overlapNextBackward();
+                    lossAndBackward(m, c.rank() * LOCAL, LOCAL);
+                    ddp.synchronizeGradients(m.parameters());
+                    m.zeroGrad();
+                    return counting.get(c.rank()).allReduces.get();
+                }
+            });
+            for (int r = 0; r < RANKS; r++) {
+                assertEquals(3, ranks.get(r).get(), "rank " + r + ": three buckets in all");
+                assertEquals(2, seen[r], "rank " + r + ": all-reduces started when backward reached the probe");
+            }
+        } finally {
+            replicas.forEach(Module::close);
+        }
+    }
+
+    /**
+     * Three ranks (where the summation order of an all-reduce matters) and a layer applied twice (its gradient is
+     * final only after its second use): starting buckets during backward gives the bits of averaging after it, over
+     * 3 SGD-momentum steps, in-process and over TCP.
+     */
+    @ParameterizedTest(name = "tcp={0}")
+    @ValueSource(booleans = {false, true})
+    void overlappingBackwardGivesTheBitsOfAveragingAfterIt(boolean tcp) {
+        int ranks = 3;
+        List<List<float[]>> paths = new ArrayList<>();
+        for (boolean overlap : new boolean[] {false, true}) {
+            List<Module> replicas = new ArrayList<>();
+            for (int r = 0; r < ranks; r++) {
+                Init.manualSeed(1);
+                Linear shared = new Linear(16, 16);
+                replicas.add(new Sequential(new Conv2d(1, 4, 3, 2, 1), new ReLU(), new Flatten(),
+                        new Linear(4 * 8 * 8, 16), shared, new ReLU(), shared, new Linear(16, 4)));
+            }
+            Ranks.RankBody<List<float[]>> body = c -> {
+                Module m = replicas.get(c.rank());
+                try (m; DistributedDataParallel ddp = new DistributedDataParallel(m, c, 300); Optimizer opt = sgd(m)) {
+                    for (int step = 0; step < 3; step++) {
+                        opt.zeroGrad();
+                        if (overlap) {
+                            ddp.overlapNextBackward();
+                        }
+                        lossAndBackward(m, step * ranks * 3 + c.rank() * 3, 3);
+                        ddp.synchronizeGradients(m.parameters());
+                        opt.step();
+                    }
+                    m.zeroGrad();
+                    return values(m);
+                }
+            };
+            Duration timeout = Duration.ofSeconds(60);
+            List<Ranks.Outcome<List<float[]>>> out = tcp ? Ranks.tcp(ranks, timeout, body)
+                    : Ranks.inProcess(ranks, timeout, body);
+            for (int r = 1; r < ranks; r++) {
+                List<float[]> other = out.get(r).get();
+                for (int i = 0; i < other.size(); i++) {
+                    assertArrayEquals(out.get(0).get().get(i), other.get(i), "replicas differ, tensor " + i);
+                }
+            }
+            paths.add(out.get(0).get());
+        }
+        for (int i = 0; i < paths.get(0).size(); i++) {
+            assertArrayEquals(paths.get(0).get(i), paths.get(1).get(i), "state tensor " + i);
         }
     }
 

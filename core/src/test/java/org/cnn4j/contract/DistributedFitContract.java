@@ -45,7 +45,7 @@ public abstract class DistributedFitContract extends BackendTestBase {
     }
 
     /** Records every step's loss. */
-    private static final class Losses implements TrainListener {
+    static final class Losses implements TrainListener {
         final List<Double> values = new ArrayList<>();
 
         @Override

@@ -27,9 +27,10 @@ import scala.reflect.ClassTag$;
  * Runs a data-parallel job as one Spark stage in barrier execution mode: Spark starts all {@code ranks} tasks
  * together (or none), each task is one rank, and the ranks meet through the barrier context: every task listens on a
  * free port, {@code allGather} tells every task all the addresses, and the tasks join a {@link TcpRingCollective}.
- * When a task fails, Spark stops the others of the stage (and retries the whole stage when the cluster allows task
- * retries, so a worker function that resumes from its last checkpoint continues where the job stopped); a rank
- * still blocked in the ring fails within the collective timeout naming the lost rank.
+ * When a task fails, Spark stops the others of the stage, and retries the whole stage when task retries are allowed
+ * ({@code spark.task.maxFailures}, or {@code local[N,F]}): a worker function that resumes from its last checkpoint
+ * then continues where the job stopped. A rank still blocked in the ring fails within the collective timeout naming
+ * the lost rank.
  */
 public final class SparkDataParallel {
     private SparkDataParallel() {
@@ -83,17 +84,32 @@ public final class SparkDataParallel {
         for (int r = 0; r < ranks; r++) {
             slots.add(r);
         }
-        JavaRDD<Integer> tasks = sc.parallelize(slots, ranks);
+        return runPartitions(sc.parallelize(slots, ranks), timeout, (rows, ring, listener) -> worker.run(ring, listener));
+    }
+
+    /** What a task runs on its partition once the addresses are known. */
+    interface PartitionTask<T, R extends Serializable> extends Serializable {
+        R run(Iterator<T> rows, RingEnvironment ring, ServerSocket listener) throws Exception;
+    }
+
+    /**
+     * Runs {@code task} as one barrier task per partition of {@code rdd} (partition r is rank r) and returns the
+     * results in rank order.
+     */
+    static <T, R extends Serializable> List<R> runPartitions(JavaRDD<T> rdd, Duration timeout,
+                                                             PartitionTask<T, R> task) {
         long timeoutMillis = timeout.toMillis();
-        Function1<scala.collection.Iterator<Integer>, scala.collection.Iterator<RankResult<R>>> body =
-                (Function1<scala.collection.Iterator<Integer>, scala.collection.Iterator<RankResult<R>>> & Serializable)
-                        ignored -> JavaConverters.asScalaIteratorConverter(runRank(worker, Duration.ofMillis(timeoutMillis))).asScala();
+        Function1<scala.collection.Iterator<T>, scala.collection.Iterator<RankResult<R>>> body =
+                (Function1<scala.collection.Iterator<T>, scala.collection.Iterator<RankResult<R>>> & Serializable)
+                        rows -> JavaConverters.asScalaIteratorConverter(runRank(
+                                JavaConverters.asJavaIteratorConverter(rows).asJava(), task,
+                                Duration.ofMillis(timeoutMillis))).asScala();
         @SuppressWarnings("unchecked")
         ClassTag<RankResult<R>> tag = (ClassTag<RankResult<R>>) (ClassTag<?>) ClassTag$.MODULE$.apply(RankResult.class);
-        Object collected = tasks.rdd().barrier().mapPartitions(body, false, tag).collect();
-        @SuppressWarnings("unchecked")
-        RankResult<R>[] results = (RankResult<R>[]) collected;
-        List<RankResult<R>> sorted = new ArrayList<>(List.of(results));
+        // through a shuffle, so that the barrier stage is a map stage: Spark retries a failed barrier map stage as a
+        // whole, but never a failed barrier result stage
+        List<RankResult<R>> sorted = new ArrayList<>(JavaRDD.fromRDD(rdd.rdd().barrier().mapPartitions(body, false,
+                tag), tag).repartition(1).collect());
         sorted.sort((a, b) -> Integer.compare(a.rank(), b.rank()));
         List<R> out = new ArrayList<>();
         for (RankResult<R> r : sorted) {
@@ -107,7 +123,9 @@ public final class SparkDataParallel {
         private static final long serialVersionUID = 1L;
     }
 
-    private static <R extends Serializable> Iterator<RankResult<R>> runRank(RankTask<R> worker, Duration timeout) {
+    private static <T, R extends Serializable> Iterator<RankResult<R>> runRank(Iterator<T> rows,
+                                                                              PartitionTask<T, R> worker,
+                                                                              Duration timeout) {
         BarrierTaskContext ctx = BarrierTaskContext.get();
         int rank = ctx.partitionId();
         String executor = ctx.getTaskInfos()[rank].address();
@@ -121,8 +139,8 @@ public final class SparkDataParallel {
         String[] all = ctx.allGather(host + ":" + listener.getLocalPort());
         List<InetSocketAddress> addresses = TcpRingCollective.parseAddresses(String.join(",", all));
         try {
-            return List.of(new RankResult<>(rank, worker.run(new RingEnvironment(rank, addresses, timeout), listener)))
-                    .iterator();
+            return List.of(new RankResult<>(rank, worker.run(rows, new RingEnvironment(rank, addresses, timeout),
+                    listener))).iterator();
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.cnn4j.cli.TrainWorker;
+import org.cnn4j.distributed.RingEnvironment;
 
 /**
  * {@code cnn train} as a Spark job: one barrier task per rank, each running {@code cnn train} with the given options
@@ -39,13 +40,19 @@ public final class SparkTrain {
     /** Runs the ranks and returns their exit codes in rank order; a rank that fails fails its task (and the stage). */
     public static List<Integer> train(JavaSparkContext sc, int ranks, Duration timeout, List<String> options) {
         ArrayList<String> args = new ArrayList<>(options);
-        return SparkDataParallel.runJoiningThemselves(sc, ranks, timeout, ring -> {
-            int code = TrainWorker.train(ring, resumeIfCheckpointed(args));
-            if (code != 0) {
-                throw new IllegalStateException("rank " + ring.rank() + ": cnn train exited with " + code);
-            }
-            return code;
-        });
+        return SparkDataParallel.runJoiningThemselves(sc, ranks, timeout, ring -> trainRank(ring, args));
+    }
+
+    /**
+     * One barrier task's work: {@code cnn train} as {@code ring}'s rank, resuming from the run folder's checkpoint
+     * when there is one; throws (failing the task, and so the stage) when it does not exit 0.
+     */
+    static int trainRank(RingEnvironment ring, List<String> options) {
+        int code = TrainWorker.train(ring, resumeIfCheckpointed(options));
+        if (code != 0) {
+            throw new IllegalStateException("rank " + ring.rank() + ": cnn train exited with " + code);
+        }
+        return code;
     }
 
     /** The options, plus {@code --resume <out>/last.safetensors} when that checkpoint exists and none was given. */

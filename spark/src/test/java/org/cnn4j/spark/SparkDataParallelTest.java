@@ -16,6 +16,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.cnn4j.backend.Backends;
 import org.cnn4j.cpu.CpuBackend;
 import org.cnn4j.data.ArrayDataset;
@@ -55,11 +61,17 @@ class SparkDataParallelTest {
 
     @BeforeAll
     static void startSpark() {
-        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("cnn4j-spark-test")
+        sc = localSpark("local[2]");
+    }
+
+    /** A local-mode Spark on loopback without its web UI, logging errors only. */
+    static JavaSparkContext localSpark(String master) {
+        SparkConf conf = new SparkConf().setMaster(master).setAppName("cnn4j-spark-test")
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1");
-        sc = new JavaSparkContext(conf);
-        sc.setLogLevel("ERROR");
+        JavaSparkContext context = new JavaSparkContext(conf);
+        context.setLogLevel("ERROR");
+        return context;
     }
 
     @AfterAll
@@ -69,8 +81,8 @@ class SparkDataParallelTest {
         }
     }
 
-    /** 64 images of 4x4 pixels; the label says whether the left half is brighter. */
-    private static ArrayDataset data() {
+    /** 64 images of 4x4 pixels (pixels then labels); the label says whether the left half is brighter. */
+    private static Object[] raw() {
         java.util.Random r = new java.util.Random(5);
         byte[] pixels = new byte[64 * 16];
         int[] labels = new int[64];
@@ -83,11 +95,46 @@ class SparkDataParallelTest {
             }
             labels[i] = left > 0 ? 1 : 0;
         }
-        return new ArrayDataset(pixels, labels, new ImageShape(1, 4, 4), List.of("right", "left"));
+        return new Object[] {pixels, labels};
+    }
+
+    private static final ImageShape SHAPE = new ImageShape(1, 4, 4);
+    private static final List<String> CLASSES = List.of("right", "left");
+
+    private static ArrayDataset data() {
+        Object[] raw = raw();
+        return new ArrayDataset((byte[]) raw[0], (int[]) raw[1], SHAPE, CLASSES);
+    }
+
+    /** The examples whose index is {@code rank} modulo {@code ranks}, in order. */
+    private static ArrayDataset everyOther(int rank, int ranks) {
+        Object[] raw = raw();
+        byte[] pixels = (byte[]) raw[0];
+        int[] labels = (int[]) raw[1];
+        int n = (labels.length - rank + ranks - 1) / ranks;
+        byte[] p = new byte[n * 16];
+        int[] l = new int[n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(pixels, (rank + i * ranks) * 16, p, i * 16, 16);
+            l[i] = labels[rank + i * ranks];
+        }
+        return new ArrayDataset(p, l, SHAPE, CLASSES);
+    }
+
+    /** Two epochs of data-parallel SGD on shards of the whole set; see {@link #trainOn}. */
+    static float[] train(Collective c) {
+        DistributedSampler sampler = new DistributedSampler(data(), 16, c.rank(), c.worldSize(), true, 3);
+        return trainOn(c, sampler::shard, sampler.localBatch(), false, 3);
+    }
+
+    /** Two epochs of data-parallel SGD, each rank on its own examples in batches of 8, shuffled. */
+    static float[] trainLocal(Collective c, ArrayDataset local) {
+        return trainOn(c, epoch -> local, 8, true, 3 + c.rank());
     }
 
     /** Two epochs of data-parallel SGD; returns the final parameters followed by every step's local loss. */
-    static float[] train(Collective c) {
+    static float[] trainOn(Collective c, java.util.function.IntFunction<org.cnn4j.data.Dataset> epochData,
+                           int localBatch, boolean shuffle, long seed) {
         CpuBackend be = new CpuBackend();
         try (Backends.Use use = Backends.use(be); MemoryScope scope = MemoryScope.open()) {
             Module m;
@@ -99,9 +146,8 @@ class SparkDataParallelTest {
             try (m; DistributedDataParallel ddp = new DistributedDataParallel(m, c);
                  Optimizer opt = new SGD(m.parameters(), 0.5, 0.9)) {
                 ddp.broadcastState();
-                DistributedSampler sampler = new DistributedSampler(data(), 16, c.rank(), c.worldSize(), true, 3);
                 for (int epoch = 0; epoch < 2; epoch++) {
-                    try (DataLoader loader = new DataLoader(sampler.shard(epoch), sampler.localBatch(), false, 3,
+                    try (DataLoader loader = new DataLoader(epochData.apply(epoch), localBatch, shuffle, seed,
                             false, new ToUnit(), null, 1); DataLoader.Epoch batches = loader.epoch(epoch)) {
                         while (batches.hasNext()) {
                             Batch b = batches.next();
@@ -137,24 +183,77 @@ class SparkDataParallelTest {
     @Test
     void aBarrierJobTrainsLikeTheInProcessGroupBitForBit() throws Exception {
         List<float[]> spark = SparkDataParallel.run(sc, 2, Duration.ofSeconds(60), SparkDataParallelTest::train);
+        List<float[]> local = inProcess((member, rank) -> train(member));
+        int params = 16 * 8 + 8 + 8 * 2 + 2;
+        float[] rank0 = local.get(0);
+        float[] rank1 = local.get(1);
+        assertArrayEquals(Arrays.copyOf(rank0, params), Arrays.copyOf(rank1, params), "replicas differ");
+        assertEquals(2, spark.size());
+        assertArrayEquals(rank0, spark.get(0), "Spark rank 0 vs in-process rank 0 (parameters, local losses)");
+        assertArrayEquals(rank1, spark.get(1), "Spark rank 1 vs in-process rank 1 (parameters, local losses)");
+    }
+
+    /** Runs {@code body} on the two ranks of an in-process group, one thread each; results in rank order. */
+    private static List<float[]> inProcess(java.util.function.BiFunction<Collective, Integer, float[]> body)
+            throws Exception {
         InProcessGroup group = InProcessGroup.create(2, Duration.ofSeconds(60));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            List<Future<float[]>> local = new ArrayList<>();
+            List<Future<float[]>> futures = new ArrayList<>();
             for (int r = 0; r < 2; r++) {
                 Collective member = group.member(r);
-                local.add(pool.submit(() -> train(member)));
+                int rank = r;
+                futures.add(pool.submit(() -> body.apply(member, rank)));
             }
-            int params = 16 * 8 + 8 + 8 * 2 + 2;
-            float[] rank0 = local.get(0).get();
-            float[] rank1 = local.get(1).get();
-            assertArrayEquals(Arrays.copyOf(rank0, params), Arrays.copyOf(rank1, params), "replicas differ");
-            assertEquals(2, spark.size());
-            assertArrayEquals(rank0, spark.get(0), "Spark rank 0 vs in-process rank 0 (parameters, local losses)");
-            assertArrayEquals(rank1, spark.get(1), "Spark rank 1 vs in-process rank 1 (parameters, local losses)");
+            List<float[]> out = new ArrayList<>();
+            for (Future<float[]> f : futures) {
+                out.add(f.get());
+            }
+            return out;
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static Dataset<Row> frame(int rows, int imageBytes) {
+        SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+        Object[] raw = raw();
+        byte[] pixels = (byte[]) raw[0];
+        int[] labels = (int[]) raw[1];
+        List<Row> list = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            list.add(RowFactory.create(Arrays.copyOfRange(pixels, i * 16, i * 16 + imageBytes), labels[i]));
+        }
+        StructType schema = new StructType().add("image", DataTypes.BinaryType).add("label", DataTypes.IntegerType);
+        return spark.createDataFrame(list, schema);
+    }
+
+    /**
+     * A DataFrame of raw images and labels: rank r gets rows r, r + 2, ... and trains on them; the barrier job ends
+     * with the bits of the in-process group whose ranks were given those rows by hand. With 63 rows the ranks
+     * would hold 32 and 31: both train on 31, the same number of steps.
+     */
+    @Test
+    void aDataFrameIsSharedOutToTheRanksRowByRow() throws Exception {
+        SparkDataFrames.Columns columns = new SparkDataFrames.Columns("image", "label", SHAPE, CLASSES);
+        List<float[]> spark = SparkDataFrames.run(frame(64, 16), columns, 2, Duration.ofSeconds(60),
+                SparkDataParallelTest::trainLocal);
+        List<float[]> local = inProcess((member, rank) -> trainLocal(member, everyOther(rank, 2)));
+        assertEquals(2, spark.size());
+        assertArrayEquals(local.get(0), spark.get(0), "rank 0 (parameters, local losses)");
+        assertArrayEquals(local.get(1), spark.get(1), "rank 1 (parameters, local losses)");
+        List<Integer> sizes = SparkDataFrames.run(frame(63, 16), columns, 2, Duration.ofSeconds(60),
+                (c, examples) -> examples.size());
+        assertEquals(List.of(31, 31), sizes);
+    }
+
+    @Test
+    void aDataFrameRowOfTheWrongSizeIsNamed() {
+        SparkDataFrames.Columns columns = new SparkDataFrames.Columns("image", "label", SHAPE, CLASSES);
+        Exception e = assertThrows(Exception.class, () -> SparkDataFrames.run(frame(8, 15), columns, 2,
+                Duration.ofSeconds(30), (c, examples) -> examples.size()));
+        String m = String.valueOf(e.getMessage());
+        assertTrue(m.contains("DataFrame row") && m.contains("16 bytes") && m.contains("got 15 bytes"), m);
     }
 
     @Test
