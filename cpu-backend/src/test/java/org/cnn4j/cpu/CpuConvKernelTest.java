@@ -128,6 +128,53 @@ class CpuConvKernelTest {
         }
     }
 
+    /**
+     * A budget of two images' column matrices: images go two to a matrix, the last batch partial where N is odd
+     * (the tie-break of {@link CpuConv#batchSize} keeps the larger batch). The filter gradient runs both ways:
+     * through per-part partial sums and in a single pass (threshold 0) with the images as the GEMM's depth.
+     */
+    @Test
+    void batchesOfImagesMatchReference() {
+        for (Case cs : CASES) {
+            int[] yd = cs.yDims();
+            int budget = 2 * (cs.c() / cs.spec().groups()) * cs.r() * cs.s() * yd[2] * yd[3];
+            float[] x = KernelAssert.uniform(random, prod(cs.xDims())), w = KernelAssert.uniform(random, prod(cs.wDims()));
+            float[] dy = KernelAssert.uniform(random, prod(yd));
+            float[] y = new float[dy.length], yRef = new float[dy.length];
+            CpuConvReference.forward(x, cs.xDims(), w, cs.wDims(), yRef, yd, cs.spec());
+            CpuConv.forward(x, cs.xDims(), w, cs.wDims(), y, yd, cs.spec(), budget);
+            KernelAssert.assertClose("batched forward " + cs, yRef, y);
+            float[] dx = KernelAssert.uniform(random, x.length), dxRef = new float[x.length];
+            CpuConvReference.backwardData(dy, yd, w, cs.wDims(), dxRef, cs.xDims(), cs.spec());
+            CpuConv.backwardData(dy, yd, w, cs.wDims(), dx, cs.xDims(), cs.spec(), budget);
+            KernelAssert.assertClose("batched backward data " + cs, dxRef, dx);
+            float[] dwRef = new float[w.length];
+            CpuConvReference.backwardFilter(x, cs.xDims(), dy, yd, dwRef, cs.wDims(), cs.spec());
+            for (int singlePassMin : new int[] {Integer.MAX_VALUE, 0}) {
+                for (int b : new int[] {budget, 1, CpuConv.COLUMN_BUDGET}) {
+                    float[] dw = KernelAssert.uniform(random, w.length);
+                    CpuConv.backwardFilter(x, cs.xDims(), dy, yd, dw, cs.wDims(), cs.spec(), b, singlePassMin);
+                    KernelAssert.assertClose("backward filter " + cs + " budget " + b + " single pass from "
+                            + singlePassMin, dwRef, dw, dw.length, 2e-4, 1e-4);
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchSizeWastesFewestColumnBlocks() {
+        // 7x7 outputs (49 columns an image), 16 images: nine to a matrix fill 441 of 448 columns, 7 then 343 of 384
+        assertEquals(9, CpuConv.batchSize(16, 49, 9));
+        // four or fewer: every choice rounds 16 images up to 1024 columns; the largest batch wins the tie
+        assertEquals(4, CpuConv.batchSize(16, 49, 4));
+        // 28x28 (784 columns): two images fill 1568 of 1600, one image 784 of 832
+        assertEquals(2, CpuConv.batchSize(8, 784, 2));
+        assertEquals(1, CpuConv.batchSize(8, 784, 1));
+        assertEquals(1, CpuConv.batchSize(8, 784, 0));
+        // 64 columns an image: no waste at any size, so the largest
+        assertEquals(5, CpuConv.batchSize(7, 64, 5));
+    }
+
     @Test
     void concurrentForwardCallsDoNotInterfere() throws Exception {
         KernelAssert.concurrently(4, id -> {
