@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.cnn4j.backend.ShapeOnlyBackend;
+import org.cnn4j.tensor.Shape;
+import org.cnn4j.tensor.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -86,5 +90,18 @@ class LrScheduleTest {
         assertThrows(IllegalArgumentException.class, () -> new OneCycleLR(0.1, 20).lr(20));
         assertThrows(IllegalArgumentException.class, () -> new StepLR(0.1, 0));
         assertThrows(IllegalArgumentException.class, () -> new LinearWarmup(LrSchedule.constant(1), 0));
+    }
+
+    @Test
+    void applySetsEveryGroupsRate() {
+        ShapeOnlyBackend shapes = new ShapeOnlyBackend();
+        try (Tensor a = Tensor.zeros(shapes, Shape.of(1)); Tensor b = Tensor.zeros(shapes, Shape.of(1));
+             Optimizer opt = new SGD(SGD.Options.of(0.1), List.of(ParamGroup.of(List.of(a)),
+                     new ParamGroup(List.of(b), 0.02, null)))) {
+            LrSchedule quarterPerStep = step -> 0.25 * step;
+            quarterPerStep.apply(opt, 3);
+            assertEquals(0.75, opt.getLr(0));
+            assertEquals(0.75, opt.getLr(1));
+        }
     }
 }

@@ -47,6 +47,38 @@ final class CpuGemm {
         }
     }
 
+    /** Floats that {@link #prepareA} writes for an m x k op(A). */
+    static int preparedASize(int m, int k) {
+        return VectorSupport.ENABLED ? VectorGemm.packedASize(m, k) : m * k;
+    }
+
+    /**
+     * Prepares op(A) (m x k) once for several {@link #gemmPrepared} calls that share it: packed for the vector
+     * kernel ({@link VectorGemm#packWholeA}), else copied row-major. Copies exactly, so the products are the same
+     * as {@link #gemm}'s with alpha 1.
+     */
+    static void prepareA(boolean transA, float[] a, int aOff, int lda, int m, int k, float[] out, int outOff) {
+        if (VectorSupport.ENABLED) {
+            VectorGemm.packWholeA(transA, a, aOff, lda, 1f, m, k, out, outOff);
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                out[outOff + i * k + p] = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+            }
+        }
+    }
+
+    /** {@code C = A * op(B) + beta * C} with A (m x k) made by {@link #prepareA}; ldb and ldc as in {@link #gemm}. */
+    static void gemmPrepared(int m, int n, int k, float[] pa, int paOff, boolean transB, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        if (VectorSupport.ENABLED) {
+            VectorGemm.gemmPackedA(m, n, k, pa, paOff, transB, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            scalar(false, transB, m, n, k, 1f, pa, paOff, k, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
     /** The scalar path (auto-vectorised loops), used without the Vector API module. */
     static void scalar(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                        float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {

@@ -28,7 +28,8 @@ final class CpuPool {
                     int h0 = CpuPoolReference.rowStart(ip, s), h1 = CpuPoolReference.rowEnd(ip, s, h);
                     for (int iq = 0; iq < q; iq++) {
                         int w0 = CpuPoolReference.colStart(iq, s), w1 = CpuPoolReference.colEnd(iq, s, w);
-                        y[yOff + ip * q + iq] = max ? windowMax(x, xOff, w, h0, h1, w0, w1)
+                        y[yOff + ip * q + iq] = max ? (h1 - h0 == 3 && w1 - w0 == 3
+                                ? max3x3(x, xOff + h0 * w + w0, w, xOff, h0, w0) : windowMax(x, xOff, w, h0, h1, w0, w1))
                                 : windowSum(x, xOff, w, h0, h1, w0, w1) / CpuPoolReference.avgDivisor(ip, iq, h, w, s);
                     }
                 }
@@ -58,7 +59,8 @@ final class CpuPool {
                         int w0 = CpuPoolReference.colStart(iq, s), w1 = CpuPoolReference.colEnd(iq, s, w);
                         float g = dy[yOff + ip * q + iq];
                         if (max) {
-                            dx[argMax(x, xOff, w, h0, h1, w0, w1)] += g;
+                            dx[h1 - h0 == 3 && w1 - w0 == 3 ? argMax3x3(x, xOff + h0 * w + w0, w, xOff, h0, w0)
+                                    : argMax(x, xOff, w, h0, h1, w0, w1)] += g;
                         } else {
                             spread(dx, xOff, w, h0, h1, w0, w1, g / CpuPoolReference.avgDivisor(ip, iq, h, w, s));
                         }
@@ -180,6 +182,40 @@ final class CpuPool {
             }
         }
         return max == 0f || nan ? x[argMax(x, xOff, w, h0, h1, w0, w1)] : max;
+    }
+
+    /*
+     * Full 3x3 windows (ResNet's and VGG-style max pools: all but the edge windows) written out: straight-line
+     * compare-and-select code instead of two short loops with data-dependent branches. The value of a window
+     * whose maximum is zero (its sign depends on which zero comes first) or that holds a NaN (Math.max returns
+     * NaN then) is found the exact way by argMax.
+     */
+    private static float max3x3(float[] x, int i, int w, int xOff, int h0, int w0) {
+        float a = x[i], b = x[i + 1], c = x[i + 2];
+        float d = x[i + w], e = x[i + w + 1], f = x[i + w + 2];
+        float g = x[i + 2 * w], h = x[i + 2 * w + 1], k = x[i + 2 * w + 2];
+        float m = Math.max(Math.max(Math.max(a, b), Math.max(c, d)),
+                Math.max(Math.max(e, f), Math.max(g, Math.max(h, k))));
+        return m == 0f || m != m ? x[argMax(x, xOff, w, h0, h0 + 3, w0, w0 + 3)] : m;
+    }
+
+    /** Index of the first maximum of the full 3x3 window at i, as {@link #argMax} finds it. */
+    private static int argMax3x3(float[] x, int i, int w, int xOff, int h0, int w0) {
+        float m = max3x3(x, i, w, xOff, h0, w0);
+        if (m == 0f || m != m) {
+            return argMax(x, xOff, w, h0, h0 + 3, w0, w0 + 3);
+        }
+        // m is no zero and no NaN: the first value equal to it is the first maximum; select from the back
+        int r2 = i + 2 * w, r1 = i + w;
+        int best = r2 + 2;
+        best = x[r2 + 1] == m ? r2 + 1 : best;
+        best = x[r2] == m ? r2 : best;
+        best = x[r1 + 2] == m ? r1 + 2 : best;
+        best = x[r1 + 1] == m ? r1 + 1 : best;
+        best = x[r1] == m ? r1 : best;
+        best = x[i + 2] == m ? i + 2 : best;
+        best = x[i + 1] == m ? i + 1 : best;
+        return x[i] == m ? i : best;
     }
 
     /** First maximum of the window rows [h0,h1) x cols [w0,w1) of the plane at xOff (the last NaN, if any). */

@@ -20,22 +20,31 @@ final class Im2col {
     /** Writes the column matrix of the {@code channels} planes of x starting at {@code xOff} into col. */
     static void im2col(float[] x, int xOff, int channels, int h, int w, int r, int s, int p0, int p1, int q,
                        ConvSpec spec, float[] col) {
+        im2col(x, xOff, channels, h, w, r, s, p0, p1, q, spec, col, 0, (p1 - p0) * q);
+    }
+
+    /**
+     * The same into a wider matrix: its rows are {@code ldcol} floats apart and this image's columns start at
+     * {@code colOff} (several images side by side).
+     */
+    static void im2col(float[] x, int xOff, int channels, int h, int w, int r, int s, int p0, int p1, int q,
+                       ConvSpec spec, float[] col, int colOff, int ldcol) {
         int sh = spec.strideH(), sw = spec.strideW();
         for (int c = 0; c < channels; c++) {
             int plane = xOff + c * h * w;
             for (int ir = 0; ir < r; ir++) {
                 for (int is = 0; is < s; is++) {
-                    int row = ((c * r + ir) * s + is) * (p1 - p0) * q;
+                    int row = colOff + ((c * r + ir) * s + is) * ldcol;
                     int offW = is * spec.dilationW() - spec.padW();
                     int qLo = firstValid(offW, sw), qHi = endValid(offW, sw, w, q);
                     for (int ip = p0; ip < p1; ip++) {
                         int dst = row + (ip - p0) * q;
                         int ih = ip * sh - spec.padH() + ir * spec.dilationH();
                         if (ih < 0 || ih >= h || qLo >= qHi) {
-                            java.util.Arrays.fill(col, dst, dst + q, 0f);
+                            zero(col, dst, dst + q);
                             continue;
                         }
-                        java.util.Arrays.fill(col, dst, dst + qLo, 0f);
+                        zero(col, dst, dst + qLo);
                         int src = plane + ih * w + offW;
                         if (sw == 1) {
                             System.arraycopy(x, src + qLo, col, dst + qLo, qHi - qLo);
@@ -44,7 +53,7 @@ final class Im2col {
                                 col[dst + iq] = x[src + iq * sw];
                             }
                         }
-                        java.util.Arrays.fill(col, dst + qHi, dst + q, 0f);
+                        zero(col, dst + qHi, dst + q);
                     }
                 }
             }
@@ -54,12 +63,18 @@ final class Im2col {
     /** Adds the column matrix back onto the {@code channels} planes of dx at {@code dxOff} (which it does not clear). */
     static void col2im(float[] col, float[] dx, int dxOff, int channels, int h, int w, int r, int s, int p0, int p1,
                        int q, ConvSpec spec) {
+        col2im(col, 0, (p1 - p0) * q, dx, dxOff, channels, h, w, r, s, p0, p1, q, spec);
+    }
+
+    /** The same from a wider matrix (rows {@code ldcol} floats apart, this image's columns from {@code colOff}). */
+    static void col2im(float[] col, int colOff, int ldcol, float[] dx, int dxOff, int channels, int h, int w, int r,
+                       int s, int p0, int p1, int q, ConvSpec spec) {
         int sh = spec.strideH(), sw = spec.strideW();
         for (int c = 0; c < channels; c++) {
             int plane = dxOff + c * h * w;
             for (int ir = 0; ir < r; ir++) {
                 for (int is = 0; is < s; is++) {
-                    int row = ((c * r + ir) * s + is) * (p1 - p0) * q;
+                    int row = colOff + ((c * r + ir) * s + is) * ldcol;
                     int offW = is * spec.dilationW() - spec.padW();
                     int qLo = firstValid(offW, sw), qHi = endValid(offW, sw, w, q);
                     for (int ip = p0; ip < p1; ip++) {
@@ -80,6 +95,13 @@ final class Im2col {
                     }
                 }
             }
+        }
+    }
+
+    /** A plain loop: most runs here are a padding column or two, too short for a call to Arrays.fill to pay. */
+    private static void zero(float[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            a[i] = 0f;
         }
     }
 

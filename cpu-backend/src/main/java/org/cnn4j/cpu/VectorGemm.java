@@ -61,8 +61,20 @@ final class VectorGemm {
             CpuThreads.parallelFor(m, n, (from, to) -> scaleC(c, cOff + from * ldc, ldc, to - from, n, beta));
             return;
         }
+        run(m, n, k, transA, a, aOff, lda, alpha, null, 0, transB, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * The Goto loop nest. A comes either as op(A) (transA, a, aOff, lda, alpha; each task packs its rows) or, when
+     * {@code pa} is not null, already packed by {@link #packWholeA} at {@code paOff}. Either way every element of
+     * C is summed over the same KC-deep blocks in the same order by the same kernel, so the bits do not depend on
+     * how the tiles are spread over threads.
+     */
+    private static void run(int m, int n, int k, boolean transA, float[] a, int aOff, int lda, float alpha,
+                            float[] pa, int paOff, boolean transB, float[] b, int bOff, int ldb, float beta,
+                            float[] c, int cOff, int ldc) {
         float[] pb = WORKSPACE.get().packedB();
-        int tilesM = (m + MC - 1) / MC;
+        int tilesM = (m + MC - 1) / MC, rows = paddedRows(m);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             int panels = (nc + NR - 1) / NR;
@@ -80,16 +92,22 @@ final class VectorGemm {
                     for (int t = from; t < to; t++) {
                         int i0 = (t / groups) * MC, g0 = (t % groups) * NG;
                         int mc = Math.min(MC, m - i0), ng = Math.min(NG, nc - g0);
-                        if (i0 != packedRow) {
-                            VectorPack.packA(transA, a, aOff, lda, alpha, i0, mc, p0, kc, ws.packedA, 0, MR);
-                            packedRow = i0;
+                        float[] blockA = pa;
+                        int aBase = paOff + p0 * rows + i0 * kc;
+                        if (pa == null) {
+                            if (i0 != packedRow) {
+                                VectorPack.packA(transA, a, aOff, lda, alpha, i0, mc, p0, kc, ws.packedA, 0, MR);
+                                packedRow = i0;
+                            }
+                            blockA = ws.packedA;
+                            aBase = 0;
                         }
                         int cBlock = cOff + i0 * ldc + j0 + g0;
                         boolean store = first && beta == 0f;
                         if (first && !store) {
                             scaleC(c, cBlock, ldc, mc, ng, beta);
                         }
-                        block(ws.packedA, 0, ws.edge, kc, pb, g0 * kc, c, cBlock, ldc, mc, ng, store);
+                        block(blockA, aBase, ws.edge, kc, pb, g0 * kc, c, cBlock, ldc, mc, ng, store);
                     }
                 });
             }
@@ -125,8 +143,9 @@ final class VectorGemm {
     }
 
     /**
-     * C = A * op(B) + beta * C with A already packed by {@link #packWholeA}, on the calling thread only: for many
-     * small GEMMs that share their A matrices (the Winograd points), each run by one thread.
+     * C = A * op(B) + beta * C with A already packed by {@link #packWholeA}: for many GEMMs that share their A
+     * matrix (a convolution's filters over its images, the Winograd points), which then pack A once. Runs in
+     * parallel like {@link #gemm} (inline when called from a worker thread).
      */
     static void gemmPackedA(int m, int n, int k, float[] pa, int paOff, boolean transB, float[] b, int bOff, int ldb,
                             float beta, float[] c, int cOff, int ldc) {
@@ -137,29 +156,7 @@ final class VectorGemm {
             scaleC(c, cOff, ldc, m, n, beta);
             return;
         }
-        Workspace ws = WORKSPACE.get();
-        float[] pb = ws.packedB();
-        int rows = paddedRows(m);
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                VectorPack.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, 0, NR);
-                boolean first = pc == 0, store = first && beta == 0f;
-                for (int i0 = 0; i0 < m; i0 += MC) {
-                    int mc = Math.min(MC, m - i0);
-                    for (int g0 = 0; g0 < nc; g0 += NG) {
-                        int ng = Math.min(NG, nc - g0);
-                        int cBlock = cOff + i0 * ldc + jc + g0;
-                        if (first && !store) {
-                            scaleC(c, cBlock, ldc, mc, ng, beta);
-                        }
-                        block(pa, paOff + pc * rows + i0 * kc, ws.edge, kc, pb, g0 * kc, c, cBlock, ldc, mc, ng,
-                                store);
-                    }
-                }
-            }
-        }
+        run(m, n, k, false, null, 0, 0, 1f, pa, paOff, transB, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     /** C[mc x ng at cBlock] (+)= the packed A block at aBase times the packed B panels starting at bOff. */
@@ -174,7 +171,13 @@ final class VectorGemm {
                 if (mr == MR && nr == NR) {
                     kernel(kc, pa, aBase + ir * kc, pb, bPanel, c, cb, ldc, store);
                 } else {
-                    kernel(kc, pa, aBase + ir * kc, pb, bPanel, edge, 0, NR, true);
+                    if (nr <= L) { // a narrow last panel: only the vectors that hold its columns
+                        kernel1(kc, pa, aBase + ir * kc, pb, bPanel, edge);
+                    } else if (nr <= 2 * L) {
+                        kernel2(kc, pa, aBase + ir * kc, pb, bPanel, edge);
+                    } else {
+                        kernel(kc, pa, aBase + ir * kc, pb, bPanel, edge, 0, NR, true);
+                    }
                     for (int i = 0; i < mr; i++) {
                         int row = cb + i * ldc;
                         for (int j = 0; j < nr; j++) {
@@ -285,5 +288,53 @@ final class VectorGemm {
         c31.add(FloatVector.fromArray(S, c, r + L)).intoArray(c, r + L);
         c32.add(FloatVector.fromArray(S, c, r + 2 * L)).intoArray(c, r + 2 * L);
         c33.add(FloatVector.fromArray(S, c, r + 3 * L)).intoArray(c, r + 3 * L);
+    }
+
+    /** {@link #kernel}'s first column vector only, stored into the edge block (row stride NR); the same sums. */
+    private static void kernel1(int kc, float[] pa, int ai, float[] pb, int bi, float[] edge) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int p = 0; p < kc; p++) {
+            int ap = ai + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi + p * NR);
+            c0 = FloatVector.broadcast(S, pa[ap]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, pa[ap + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, pa[ap + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, pa[ap + 3]).fma(b0, c3);
+        }
+        c0.intoArray(edge, 0);
+        c1.intoArray(edge, NR);
+        c2.intoArray(edge, 2 * NR);
+        c3.intoArray(edge, 3 * NR);
+    }
+
+    /** {@link #kernel}'s first two column vectors, stored into the edge block (row stride NR); the same sums. */
+    private static void kernel2(int kc, float[] pa, int ai, float[] pb, int bi, float[] edge) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            int ap = ai + p * MR, bp = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
+            FloatVector av = FloatVector.broadcast(S, pa[ap]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, pa[ap + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, pa[ap + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, pa[ap + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+        }
+        c00.intoArray(edge, 0);
+        c01.intoArray(edge, L);
+        c10.intoArray(edge, NR);
+        c11.intoArray(edge, NR + L);
+        c20.intoArray(edge, 2 * NR);
+        c21.intoArray(edge, 2 * NR + L);
+        c30.intoArray(edge, 3 * NR);
+        c31.intoArray(edge, 3 * NR + L);
     }
 }

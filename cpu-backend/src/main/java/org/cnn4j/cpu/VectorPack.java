@@ -54,17 +54,15 @@ final class VectorPack {
         for (int jr = 0; jr < nc; jr += nr) {
             int base = pbOff + jr * kc;
             int cols = Math.min(nr, nc - jr);
-            if (transB) { // B is stored n x k: read a row of B (unit stride), write a column of the panel
-                for (int jj = 0; jj < nr; jj++) {
-                    if (jj < cols) {
-                        int src = bOff + (j0 + jr + jj) * ldb + p0;
-                        for (int p = 0; p < kc; p++) {
-                            pb[base + p * nr + jj] = b[src + p];
-                        }
-                    } else {
-                        for (int p = 0; p < kc; p++) {
-                            pb[base + p * nr + jj] = 0f;
-                        }
+            if (transB) { // B is stored n x k: write the panel's rows in order, reading across B's `cols` rows
+                int src = bOff + (j0 + jr) * ldb + p0;
+                for (int p = 0; p < kc; p++) {
+                    int dst = base + p * nr;
+                    for (int jj = 0; jj < cols; jj++) {
+                        pb[dst + jj] = b[src + jj * ldb + p];
+                    }
+                    for (int jj = cols; jj < nr; jj++) {
+                        pb[dst + jj] = 0f;
                     }
                 }
             } else {

@@ -122,7 +122,7 @@ final class Winograd {
      * by every chunk's GEMM), plain row-major otherwise.
      */
     private static int filterSize(int rows, int cols) {
-        return VectorSupport.ENABLED ? VectorGemm.packedASize(rows, cols) : rows * cols;
+        return CpuGemm.preparedASize(rows, cols);
     }
 
     /**
@@ -248,13 +248,8 @@ final class Winograd {
                 transformInputs(in, g, t0, count, v, ws, 0, g.cin);
                 int uSize = filterSize(g.cout, g.cin);
                 for (int e = 0; e < POINTS; e++) {
-                    if (VectorSupport.ENABLED) {
-                        VectorGemm.gemmPackedA(g.cout, count, g.cin, u, e * uSize, false, v, e * g.cin * count, count,
-                                0f, m, e * g.cout * count, count);
-                    } else {
-                        CpuGemm.gemm(false, false, g.cout, count, g.cin, 1f, u, e * uSize, v, e * g.cin * count, 0f,
-                                m, e * g.cout * count);
-                    }
+                    CpuGemm.gemmPrepared(g.cout, count, g.cin, u, e * uSize, false, v, e * g.cin * count, count, 0f,
+                            m, e * g.cout * count, count);
                 }
                 for (int k = 0; k < g.cout; k++) {
                     for (int e = 0; e < POINTS; e++) {

@@ -1,5 +1,7 @@
 package org.cnn4j.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.util.Random;
 
 import org.cnn4j.backend.ConvSpec;
@@ -53,6 +55,8 @@ class CpuConvKernelTest {
         new Case(2, 3, 5, 6, 2, 3, 4, 0, 1, 1),      // stride larger than the kernel: untouched input pixels
         new Case(2, 2, 7, 11, 3, 1, 3, new ConvSpec(2, 1, 0, 1, 1, 2, 1)), // 1x3 kernel, anisotropic spec
         new Case(1, 3, 8, 6, 2, 2, 3, new ConvSpec(1, 2, 1, 0, 3, 1, 1)),  // 2x3 kernel, dilation 3x1
+        new Case(1, 2, 2, 2, 3, 3, 1, 2, 1, 1),      // padding as wide as the input: a tap left of every pixel
+        new Case(1, 2, 2, 2, 3, 3, 2, 2, 2, 1),      // stride 2, dilation 2: a tap just right of every pixel
     };
 
     private final Random random = new Random(11);
@@ -124,6 +128,53 @@ class CpuConvKernelTest {
         }
     }
 
+    /**
+     * A budget of two images' column matrices: images go two to a matrix, the last batch partial where N is odd
+     * (the tie-break of {@link CpuConv#batchSize} keeps the larger batch). The filter gradient runs both ways:
+     * through per-part partial sums and in a single pass (threshold 0) with the images as the GEMM's depth.
+     */
+    @Test
+    void batchesOfImagesMatchReference() {
+        for (Case cs : CASES) {
+            int[] yd = cs.yDims();
+            int budget = 2 * (cs.c() / cs.spec().groups()) * cs.r() * cs.s() * yd[2] * yd[3];
+            float[] x = KernelAssert.uniform(random, prod(cs.xDims())), w = KernelAssert.uniform(random, prod(cs.wDims()));
+            float[] dy = KernelAssert.uniform(random, prod(yd));
+            float[] y = new float[dy.length], yRef = new float[dy.length];
+            CpuConvReference.forward(x, cs.xDims(), w, cs.wDims(), yRef, yd, cs.spec());
+            CpuConv.forward(x, cs.xDims(), w, cs.wDims(), y, yd, cs.spec(), budget);
+            KernelAssert.assertClose("batched forward " + cs, yRef, y);
+            float[] dx = KernelAssert.uniform(random, x.length), dxRef = new float[x.length];
+            CpuConvReference.backwardData(dy, yd, w, cs.wDims(), dxRef, cs.xDims(), cs.spec());
+            CpuConv.backwardData(dy, yd, w, cs.wDims(), dx, cs.xDims(), cs.spec(), budget);
+            KernelAssert.assertClose("batched backward data " + cs, dxRef, dx);
+            float[] dwRef = new float[w.length];
+            CpuConvReference.backwardFilter(x, cs.xDims(), dy, yd, dwRef, cs.wDims(), cs.spec());
+            for (int singlePassMin : new int[] {Integer.MAX_VALUE, 0}) {
+                for (int b : new int[] {budget, 1, CpuConv.COLUMN_BUDGET}) {
+                    float[] dw = KernelAssert.uniform(random, w.length);
+                    CpuConv.backwardFilter(x, cs.xDims(), dy, yd, dw, cs.wDims(), cs.spec(), b, singlePassMin);
+                    KernelAssert.assertClose("backward filter " + cs + " budget " + b + " single pass from "
+                            + singlePassMin, dwRef, dw, dw.length, 2e-4, 1e-4);
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchSizeWastesFewestColumnBlocks() {
+        // 7x7 outputs (49 columns an image), 16 images: nine to a matrix fill 441 of 448 columns, 7 then 343 of 384
+        assertEquals(9, CpuConv.batchSize(16, 49, 9));
+        // four or fewer: every choice rounds 16 images up to 1024 columns; the largest batch wins the tie
+        assertEquals(4, CpuConv.batchSize(16, 49, 4));
+        // 28x28 (784 columns): two images fill 1568 of 1600, one image 784 of 832
+        assertEquals(2, CpuConv.batchSize(8, 784, 2));
+        assertEquals(1, CpuConv.batchSize(8, 784, 1));
+        assertEquals(1, CpuConv.batchSize(8, 784, 0));
+        // 64 columns an image: no waste at any size, so the largest
+        assertEquals(5, CpuConv.batchSize(7, 64, 5));
+    }
+
     @Test
     void concurrentForwardCallsDoNotInterfere() throws Exception {
         KernelAssert.concurrently(4, id -> {
@@ -144,6 +195,20 @@ class CpuConvKernelTest {
                 KernelAssert.assertClose("concurrent backward filter " + cs, dwRef, dw, dw.length, 2e-4, 1e-4);
             }
         });
+    }
+
+    /** The weight gradient's per-part sums, added in parallel ranges (3 on 3 threads here): each index once. */
+    @Test
+    void partsAreAddedOverParallelRanges() {
+        int size = 40_000, parts = 3;
+        float[] partial = KernelAssert.uniform(random, parts * size);
+        float[] out = new float[size];
+        try (CpuThreads.PoolScope pool = CpuThreads.useThreads(3)) {
+            CpuConv.addParts(partial, parts, size, out);
+        }
+        for (int i = 0; i < size; i++) {
+            assertEquals(partial[i] + partial[size + i] + partial[2 * size + i], out[i], 0f, "index " + i);
+        }
     }
 
     static int prod(int[] dims) {

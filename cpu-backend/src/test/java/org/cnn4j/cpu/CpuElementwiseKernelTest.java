@@ -1,10 +1,12 @@
 package org.cnn4j.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 
 import org.cnn4j.backend.BinaryOp;
+import org.cnn4j.backend.CounterRng;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,5 +74,20 @@ class CpuElementwiseKernelTest {
             }
         }
         return index;
+    }
+
+    /**
+     * Backend.dropoutForward keeps element i when its draw u = CounterRng.uniform(seed, i) is at least p (the CUDA
+     * kernel's rule too, so masks agree bit for bit): with p equal to one element's draw, that element is kept.
+     */
+    @Test
+    void dropoutKeepsAnElementWhoseDrawEqualsP() {
+        long seed = 5;
+        float p = CounterRng.uniform(seed, 3);
+        assertTrue(p > 0f && p < 1f, "draw " + p);
+        float[] x = {2f, 2f, 2f, 2f}, mask = new float[4], y = new float[4];
+        CpuElementwise.dropout(x, p, seed, mask, y);
+        assertEquals(1f / (1f - p), mask[3], 0f);
+        assertEquals(2f * (1f / (1f - p)), y[3], 0f);
     }
 }

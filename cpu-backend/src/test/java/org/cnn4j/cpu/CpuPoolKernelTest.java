@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 
 /** The parallel pooling kernels against the plain loops, over max/avg, padding, ceil mode and count_include_pad. */
 class CpuPoolKernelTest {
-    private static final int[][] INPUTS = {{1, 1, 5, 5}, {2, 3, 7, 6}, {3, 2, 8, 11}, {1, 4, 13, 9}, {2, 3, 28, 28}};
+    private static final int[][] INPUTS = {
+        {1, 1, 5, 5}, {2, 3, 7, 6}, {3, 2, 8, 11}, {1, 4, 13, 9}, {2, 3, 16, 15}, {2, 3, 28, 28},
+    };
     private static final PoolSpec[] SPECS = {
         PoolSpec.max(2, 2, 0), PoolSpec.max(2, 2, 0).withCeilMode(true), PoolSpec.max(3, 2, 1), PoolSpec.max(3, 2, 1).withCeilMode(true),
         PoolSpec.max(2, 1, 1), PoolSpec.max(5, 3, 2).withCeilMode(true),

@@ -1,5 +1,7 @@
 package org.cnn4j.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +32,8 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * Every op's argument checks (backend-independent code in core, so run once, here): inputs on two different
- * backends, an input already freed, and wrong ranks or shapes each fail with a message naming the op.
+ * backends, an input already freed, and wrong ranks or shapes each fail with a message naming the op; the
+ * values at the edge of each allowed range pass.
  */
 class OpArgumentChecksTest {
     private final CpuBackend one = new CpuBackend();
@@ -117,5 +120,47 @@ class OpArgumentChecksTest {
             assertThrows(IllegalArgumentException.class, () -> CpuLoss.nllForward(logp, 1, 3, new float[] {bad}, 0f,
                     losses), "label " + bad);
         }
+    }
+
+    private static void failsSaying(String text, Executable call) {
+        Exception e = assertThrows(IllegalArgumentException.class, call, text);
+        assertTrue(e.getMessage().contains(text), e.getMessage());
+    }
+
+    @Test
+    void edgesOfTheAllowedRanges() {
+        // a label equal to the class count is core's error (the kernel would also refuse it, with its own words)
+        failsSaying("label 3 at position 1 is outside [0, 3)",
+                () -> Losses.nllLoss(t(2, 3), new int[] {0, 3}, Reduction.MEAN, 0f));
+        // label smoothing 1 is allowed (uniform targets), anything above is not
+        float[] logp = {-1f, -2f, -3f};
+        float smoothedAll = Losses.nllLoss(Tensor.of(one, logp, Shape.of(1, 3)), new int[] {0}, Reduction.SUM, 1f)
+                .item();
+        assertEquals(2f, smoothedAll, 1e-6f, "smoothing 1: the mean of -log p over the classes");
+        failsSaying("label smoothing must be in [0, 1]",
+                () -> Losses.nllLoss(t(1, 3), new int[] {0}, Reduction.MEAN, 1.001f));
+        float[] uniform = {1f / 3, 1f / 3, 1f / 3};
+        Losses.softCrossEntropy(t(1, 3), uniform, Reduction.MEAN, 1f).close();
+        failsSaying("label smoothing must be in [0, 1]",
+                () -> Losses.softCrossEntropy(t(1, 3), uniform, Reduction.MEAN, 1.001f));
+        fails("soft_cross_entropy", () -> Losses.softCrossEntropy(t(3), uniform, Reduction.MEAN, 0f));
+        fails("soft_cross_entropy", () -> Losses.softCrossEntropy(freed(1, 3), uniform, Reduction.MEAN, 0f));
+        // per-sample losses without a graph stay readable
+        Tensor perSample = Losses.nllLoss(Tensor.of(one, logp, Shape.of(3, 1)), new int[] {0, 0, 0}, Reduction.NONE,
+                0f);
+        assertArrayEquals(new float[] {1f, 2f, 3f}, perSample.toFloatArray());
+        // softmax of a vector (rank 1 is the least it takes)
+        assertArrayEquals(new float[] {0.5f, 0.5f}, Activations.softmax(Tensor.of(one, new float[] {2f, 2f},
+                Shape.of(2))).toFloatArray());
+        // the expected channel count of a grouped convolution: weight [4, 3, 1, 1] in 2 groups wants 6 channels
+        failsSaying("expects 6", () -> Convolution.conv2d(t(1, 4, 2, 2), t(4, 3, 1, 1), null,
+                new ConvSpec(1, 1, 0, 0, 1, 1, 2)));
+        // training batch norm needs more than one value per channel: two are enough
+        Normalization.batchNorm(t(2, 3), t(3), t(3), t(3), Tensor.full(one, Shape.of(3), 1f), true, 0.1f, 1e-5f)
+                .close();
+        failsSaying("more than 1 value per channel", () -> Normalization.batchNorm(t(1, 3), t(3), t(3), t(3),
+                Tensor.full(one, Shape.of(3), 1f), true, 0.1f, 1e-5f));
+        // two inferred dimensions, the first at axis 0
+        failsSaying("only one dimension can be -1", () -> Shapes.reshape(t(2, 3), -1, -1));
     }
 }

@@ -3,6 +3,7 @@ package org.cnn4j.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import org.cnn4j.backend.Activation;
 import org.cnn4j.backend.PoolSpec;
 import org.cnn4j.backend.ScalarOp;
 import org.cnn4j.backend.UnaryOp;
@@ -41,6 +42,17 @@ class OpWrappersTest {
             assertArrayEquals(Arithmetic.scalar(ScalarOp.POW, x, 3f).toFloatArray(),
                     Arithmetic.pow(x, 3f).toFloatArray());
             assertArrayEquals(new float[] {-0.5f, 1.25f, 3f, 1f}, Arithmetic.sub(x, y).toFloatArray());
+            for (Activation act : new Activation[] {Activation.SILU, Activation.HARDSWISH, Activation.HARDSIGMOID,
+                Activation.RELU6}) {
+                Tensor named = switch (act) {
+                    case SILU -> Activations.silu(y);
+                    case HARDSWISH -> Activations.hardswish(y);
+                    case HARDSIGMOID -> Activations.hardsigmoid(y);
+                    default -> Activations.relu6(y);
+                };
+                assertArrayEquals(Activations.activation(act, 0f, y).toFloatArray(), named.toFloatArray(),
+                        act.toString());
+            }
             Tensor img = t(new float[] {1, 5, 2, 0, 3, 4, 8, 1, 0, 0, 6, 2, 7, 1, 1, 9}, 1, 1, 4, 4);
             assertArrayEquals(Pooling.pool2d(img, PoolSpec.max(2, 2, 0)).toFloatArray(),
                     Pooling.maxPool2d(img, 2, 2, 0).toFloatArray());

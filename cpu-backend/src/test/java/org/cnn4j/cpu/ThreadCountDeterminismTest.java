@@ -64,6 +64,7 @@ class ThreadCountDeterminismTest {
         new Conv(new int[] {9, 4, 9, 9}, new int[] {6, 2, 1, 1}, ConvSpec.of(1, 0, 1, 2)),        // 1x1 (identity), groups 2
         new Conv(new int[] {8, 16, 16, 16}, new int[] {16, 16, 3, 3}, ConvSpec.of(1, 1)),         // Winograd (2048 pixels)
         new Conv(new int[] {12, 24, 14, 15}, new int[] {20, 24, 3, 3}, ConvSpec.of(1, 1)),        // Winograd, partial tiles
+        new Conv(new int[] {5, 64, 6, 6}, new int[] {128, 64, 3, 3}, ConvSpec.of(2, 1)),          // single-pass dW
     };
 
     @Test
@@ -95,6 +96,32 @@ class ThreadCountDeterminismTest {
                 return db;
             });
         }
+    }
+
+    /** Images two to a column matrix (the last batch partial), the filter gradient by parts and in one pass. */
+    @Test
+    void convolutionBatchesOfImages() {
+        int[] xd = {7, 6, 9, 8}, wd = {10, 6, 3, 3}, yd = {7, 10, 5, 4};
+        ConvSpec spec = ConvSpec.of(2, 1);
+        int budget = 2 * 6 * 9 * 5 * 4;
+        float[] x = KernelAssert.uniform(random, 7 * 6 * 9 * 8), w = KernelAssert.uniform(random, 10 * 6 * 9);
+        float[] dy = KernelAssert.uniform(random, 7 * 10 * 5 * 4);
+        sameBitsAtEveryThreadCount("batched forward",
+                () -> filled(dy.length, y -> CpuConv.forward(x, xd, w, wd, y, yd, spec, budget)));
+        sameBitsAtEveryThreadCount("batched backward data",
+                () -> filled(x.length, dx -> CpuConv.backwardData(dy, yd, w, wd, dx, xd, spec, budget)));
+        for (int singlePassMin : new int[] {Integer.MAX_VALUE, 0}) {
+            sameBitsAtEveryThreadCount("batched backward filter, single pass from " + singlePassMin,
+                    () -> filled(w.length, dw -> CpuConv.backwardFilter(x, xd, dy, yd, dw, wd, spec, budget,
+                            singlePassMin)));
+        }
+    }
+
+    /** A new array of {@code length} floats after {@code kernel} has written it. */
+    private static float[] filled(int length, java.util.function.Consumer<float[]> kernel) {
+        float[] out = new float[length];
+        kernel.accept(out);
+        return out;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.cnn4j.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
@@ -14,9 +15,13 @@ import org.junit.jupiter.api.Test;
 class VectorGemmPackedATest {
     private final Random random = new Random(11);
 
-    /** m, n, k: partial MR panels (m % 4 != 0), depth across KC=128 blocks, columns across NR/NG/NC blocks. */
+    /**
+     * m, n, k: partial MR panels (m % 4 != 0), depth across KC=128 blocks, columns across NR/NG/NC blocks; n = 300
+     * ends in a partial column group after full ones (NG is 128 or 256 columns, by the vector width).
+     */
     private static final int[][] SIZES = {
         {1, 1, 1}, {3, 5, 7}, {5, 63, 3}, {97, 65, 129}, {130, 1100, 257}, {16, 86, 256}, {33, 1025, 600},
+        {37, 300, 70},
     };
 
     @Test
@@ -31,6 +36,13 @@ class VectorGemmPackedATest {
                 }
             }
         }
+    }
+
+    @Test
+    void zeroDepthScalesC() {
+        float[] c = {1f, 2f, 3f, 4f, 5f, 6f, 7f};
+        VectorGemm.gemmPackedA(2, 3, 0, new float[0], 0, false, new float[0], 0, 3, 0.5f, c, 1, 3);
+        assertArrayEquals(new float[] {1f, 1f, 1.5f, 2f, 2.5f, 3f, 3.5f}, c); // C = beta C, c[0] is outside
     }
 
     @Test

@@ -33,6 +33,7 @@ class WinogradTest {
         {1, 24, 13, 6, 16, 2, 2, 1 << 20},    // padding 2 (backward data then has padding 0)
         {2, 16, 10, 9, 33, 1, 0, 36 * 33 * 7}, // anisotropic padding
         {1, 40, 14, 14, 48, 1, 1, 36 * 48 * 4}, // ResNet-like 14x14 with a 3.5-tile edge
+        {1, 16, 16, 10, 16, 0, 0, 1 << 20},   // no padding, taller than wide: inside patches away from row 0
     };
 
     private final Random random = new Random(5);
@@ -65,6 +66,47 @@ class WinogradTest {
         }
         System.out.printf("Winograd worst error / (2^-24 * S): %.1f (bound %.0f)%n", worst / (ULP_FACTOR / BOUND),
                 BOUND);
+    }
+
+    /**
+     * Each pass alone on a new thread with one worker, so that everything runs on that thread and its scratch arrays
+     * start empty: a pass that asked for less scratch than it uses fails here. (In the test above, earlier cases
+     * have already grown the scratch of the threads they ran on, which would hide it.)
+     */
+    @Test
+    void eachPassSizesItsScratchOnAFreshThread() throws InterruptedException {
+        for (int[] cs : new int[][] {CASES[1], CASES[5]}) {
+            int n = cs[0], c = cs[1], h = cs[2], w = cs[3], k = cs[4], budget = cs[7];
+            ConvSpec spec = new ConvSpec(1, 1, cs[5], cs[6], 1, 1, 1);
+            int[] xd = {n, c, h, w}, wd = {k, c, 3, 3}, yd = {n, k, spec.outH(h, 3), spec.outW(w, 3)};
+            float[] x = KernelAssert.uniform(random, n * c * h * w), wt = KernelAssert.uniform(random, k * c * 9);
+            float[] dy = KernelAssert.uniform(random, CpuConvKernelTest.prod(yd));
+            Exact exact = new Exact(x, xd, wt, wd, dy, yd, spec);
+            String name = java.util.Arrays.toString(cs);
+            float[] y = new float[dy.length], dx = new float[x.length], dw = new float[wt.length];
+            onFreshThread(() -> Winograd.forward(x, xd, wt, wd, y, yd, spec, budget));
+            check("forward on a fresh thread " + name, y, exact.y, exact.yScale);
+            onFreshThread(() -> Winograd.backwardData(dy, yd, wt, wd, dx, xd, spec, budget));
+            check("backward data on a fresh thread " + name, dx, exact.dx, exact.dxScale);
+            onFreshThread(() -> Winograd.backwardFilter(x, xd, dy, yd, dw, wd, spec, budget));
+            check("backward filter on a fresh thread " + name, dw, exact.dw, exact.dwScale);
+        }
+    }
+
+    private static void onFreshThread(Runnable pass) throws InterruptedException {
+        Throwable[] failure = new Throwable[1];
+        Thread thread = new Thread(() -> {
+            try (CpuThreads.PoolScope one = CpuThreads.useThreads(1)) {
+                pass.run();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        thread.start();
+        thread.join();
+        if (failure[0] != null) {
+            throw new AssertionError("the pass failed on a fresh thread", failure[0]);
+        }
     }
 
     /**
