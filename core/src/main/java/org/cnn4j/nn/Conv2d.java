@@ -23,14 +23,7 @@ public class Conv2d extends Module {
     }
 
     public Conv2d(int inChannels, int outChannels, int kernelH, int kernelW, ConvSpec spec, boolean bias) {
-        if (inChannels < 1 || outChannels < 1 || kernelH < 1 || kernelW < 1) {
-            throw new IllegalArgumentException("Conv2d: channels and kernel must be positive, got in=" + inChannels
-                    + " out=" + outChannels + " kernel=" + kernelH + "x" + kernelW);
-        }
-        if (inChannels % spec.groups() != 0 || outChannels % spec.groups() != 0) {
-            throw new IllegalArgumentException("Conv2d: groups=" + spec.groups() + " must divide in (" + inChannels
-                    + ") and out (" + outChannels + ") channels");
-        }
+        checkShape("Conv2d", inChannels, outChannels, kernelH, kernelW, spec);
         this.inChannels = inChannels;
         this.outChannels = outChannels;
         this.kernelH = kernelH;
@@ -46,6 +39,18 @@ public class Conv2d extends Module {
     @Override
     public Tensor forward(Tensor x) {
         return Convolution.conv2d(x, weight(), bias(), spec);
+    }
+
+    /** The checks every convolution layer makes of its settings ({@code layer} names it in the message). */
+    static void checkShape(String layer, int inChannels, int outChannels, int kernelH, int kernelW, ConvSpec spec) {
+        if (inChannels < 1 || outChannels < 1 || kernelH < 1 || kernelW < 1) {
+            throw new IllegalArgumentException(layer + ": channels and kernel must be positive, got in=" + inChannels
+                    + " out=" + outChannels + " kernel=" + kernelH + "x" + kernelW);
+        }
+        if (inChannels % spec.groups() != 0 || outChannels % spec.groups() != 0) {
+            throw new IllegalArgumentException(layer + ": groups=" + spec.groups() + " must divide in (" + inChannels
+                    + ") and out (" + outChannels + ") channels");
+        }
     }
 
     public Tensor weight() {

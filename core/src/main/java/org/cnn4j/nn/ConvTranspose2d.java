@@ -20,14 +20,7 @@ public class ConvTranspose2d extends Module {
 
     public ConvTranspose2d(int inChannels, int outChannels, int kernelH, int kernelW, ConvSpec spec, int outputPadH,
                            int outputPadW, boolean bias) {
-        if (inChannels < 1 || outChannels < 1 || kernelH < 1 || kernelW < 1) {
-            throw new IllegalArgumentException("ConvTranspose2d: channels and kernel must be positive, got in="
-                    + inChannels + " out=" + outChannels + " kernel=" + kernelH + "x" + kernelW);
-        }
-        if (inChannels % spec.groups() != 0 || outChannels % spec.groups() != 0) {
-            throw new IllegalArgumentException("ConvTranspose2d: groups=" + spec.groups() + " must divide in ("
-                    + inChannels + ") and out (" + outChannels + ") channels");
-        }
+        Conv2d.checkShape("ConvTranspose2d", inChannels, outChannels, kernelH, kernelW, spec);
         this.inChannels = inChannels;
         this.outChannels = outChannels;
         this.spec = spec;

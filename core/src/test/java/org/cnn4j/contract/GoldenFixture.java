@@ -144,6 +144,20 @@ final class GoldenFixture {
     }
 
     /**
+     * Back-propagates the fixture's {@code dy} through a convolution-like op's output {@code y} and checks y and
+     * the gradients of its input, weight and (when present) bias against the fixture's y, dx, dw and db.
+     */
+    void assertForwardAndGradients(Tensor y, Tensor x, Tensor w, Tensor b, double atol, double rtol) {
+        y.backward(get("dy"));
+        assertClose("y", y, atol, rtol);
+        assertClose("dx", x.grad(), atol, rtol);
+        assertClose("dw", w.grad(), atol, rtol);
+        if (b != null) {
+            assertClose("db", b.grad(), atol, rtol);
+        }
+    }
+
+    /**
      * Asserts {@code |actual - expected| <= atol + rtol * |expected|} element-wise, reporting the worst element.
      */
     void assertClose(String tensor, Tensor actual, double atol, double rtol) {

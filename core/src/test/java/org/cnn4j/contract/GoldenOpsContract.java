@@ -54,13 +54,7 @@ public abstract class GoldenOpsContract extends BackendTestBase {
         Tensor w = g.param("w");
         Tensor b = g.has("b") ? g.param("b") : null;
         Tensor y = Convolution.conv2d(x, w, b, spec);
-        y.backward(g.get("dy"));
-        g.assertClose("y", y, ATOL, RTOL);
-        g.assertClose("dx", x.grad(), ATOL, RTOL);
-        g.assertClose("dw", w.grad(), ATOL, RTOL);
-        if (b != null) {
-            g.assertClose("db", b.grad(), ATOL, RTOL);
-        }
+        g.assertForwardAndGradients(y, x, w, b, ATOL, RTOL);
     }
 
     @ParameterizedTest(name = "{0}")
