@@ -50,7 +50,6 @@ def build(args):
     else:
         model, channels, size, classes = getattr(torchvision.models, args.model)(), 3, args.size, 1000
     x = torch.randn(args.batch_size, channels, size, size)
-    build.last_input = f"{size}x{size}"
     y = torch.randint(0, classes, (args.batch_size,))
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     train = args.mode == "train"
@@ -71,7 +70,7 @@ def build(args):
                 mark("forward")
                 model(x)
         mark(None)
-    return model, step
+    return model, step, f"{size}x{size}"
 
 
 def profile_ops(step, runs):
@@ -137,7 +136,7 @@ def main():
     args = ap.parse_args()
     import torch
     torch.set_num_threads(args.threads)
-    model, step = build(args)
+    model, step, input_size = build(args)
     for _ in range(args.warmup):
         step()
     times = []
@@ -156,7 +155,7 @@ def main():
                           "layers": [{"layer": n, "type": t, "forward": ms} for n, (t, ms) in layers.items()]}))
         return
     total = sum(ms for ms, _ in ops.values())
-    print(f"{args.model} {args.mode} b{args.batch_size} {build.last_input}: step {step_ms:.2f} ms (median of "
+    print(f"{args.model} {args.mode} b{args.batch_size} {input_size}: step {step_ms:.2f} ms (median of "
           f"{args.runs}, unprofiled); PyTorch {torch.__version__}, {args.threads} threads, tcmalloc "
           f"{'preloaded' if tcmalloc else 'NOT preloaded'}")
     print(f"profile: {args.runs} step(s); aten ops' self time {total:.1f} ms per step ({100 * total / step_ms:.0f}%"

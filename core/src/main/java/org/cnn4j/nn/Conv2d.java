@@ -59,7 +59,7 @@ public class Conv2d extends Module {
 
     /** The bias, or null when built without one. */
     public Tensor bias() {
-        return hasParameter("bias") ? parameter("bias") : null;
+        return parameterOrNull("bias");
     }
 
     public int inChannels() {

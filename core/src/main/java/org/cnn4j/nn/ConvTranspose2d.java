@@ -44,7 +44,7 @@ public class ConvTranspose2d extends Module {
 
     /** The bias, or null when built without one. */
     public Tensor bias() {
-        return hasParameter("bias") ? parameter("bias") : null;
+        return parameterOrNull("bias");
     }
 
     public ConvSpec spec() {

@@ -38,7 +38,7 @@ public class Linear extends Module {
 
     /** The bias, or null when built without one. */
     public Tensor bias() {
-        return hasParameter("bias") ? parameter("bias") : null;
+        return parameterOrNull("bias");
     }
 
     public int inFeatures() {

@@ -151,6 +151,11 @@ public abstract class Module implements AutoCloseable {
         return t;
     }
 
+    /** This module's own parameter {@code name}, or null when it has none (an optional bias). */
+    public Tensor parameterOrNull(String name) {
+        return parameters.get(name);
+    }
+
     /** Whether this module has its own parameter {@code name} (e.g. an optional bias). */
     public boolean hasParameter(String name) {
         return parameters.containsKey(name);
